@@ -1,0 +1,66 @@
+# Two commands: `make run` serves the portal with demo data on SQLite,
+# `make test` runs the whole suite. Both install what is missing first.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# Debian packages: gettext compiles the translations; the test suite also needs
+# a browser for its end-to-end tests and poppler for reading PDFs.
+APT_RUN := gettext
+APT_TEST := $(APT_RUN) chromium poppler-utils
+
+.PHONY: run test test-only lint messages sysdeps-run sysdeps-test clean
+
+run: sysdeps-run $(VENV)/.runtime messages
+	DEBUG=true $(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py load_demo
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: sysdeps-test $(VENV)/.dev messages test-only
+
+test-only:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages:
+	DEBUG=true $(PY) manage.py compilemessages --ignore=$(VENV) -v0
+
+# Install only what is missing, so a machine set up once is not touched again.
+define apt_install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
+	  | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+sysdeps-run:
+	$(call apt_install,$(APT_RUN))
+
+sysdeps-test:
+	$(call apt_install,$(APT_TEST))
+
+$(VENV)/bin/python:
+	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

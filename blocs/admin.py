@@ -1,0 +1,371 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from blocs import permissions, services
+from blocs.forms import MembershipForm
+from blocs.models import AuditEvent, Bloc, BlocYear, Board, Membership, Ministry, User
+from blocs.selectors import bloc_years_with_leaders
+
+admin.site.site_header = _("Emulation bloc portal")
+admin.site.site_title = _("Emulation bloc portal")
+admin.site.index_title = _("Bloc administration")
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Admin whose rows come only from the user's scoped queryset.
+
+    ``scope`` is a function of ``permissions`` returning what a user may see;
+    bulk deletion is never offered (history is kept, not erased in bulk).
+    """
+
+    scope = None
+
+    def get_queryset(self, request):
+        qs = self.scope(request.user)
+        ordering = self.get_ordering(request)
+        return qs.order_by(*ordering) if ordering else qs
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+@admin.register(Ministry)
+class MinistryAdmin(ScopedAdmin):
+    scope = staticmethod(permissions.ministries_visible_to)
+    list_display = ["name", "short_name", "valid_from", "valid_until"]
+    search_fields = ["name", "short_name"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Bloc)
+class BlocAdmin(ScopedAdmin):
+    scope = staticmethod(permissions.blocs_visible_to)
+    list_display = ["name", "short_name", "kind", "region", "ministry", "year_count"]
+    list_filter = ["kind", "region", "ministry"]
+    search_fields = ["name", "short_name", "region"]
+    list_select_related = ["ministry"]
+    autocomplete_fields = ["ministry", "merged_into"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(year_count=Count("years"))
+
+    @admin.display(description=_("years"), ordering="year_count")
+    def year_count(self, obj):
+        return obj.year_count
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return super().has_change_permission(
+            request, obj
+        ) and permissions.can_change_bloc(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ()
+        return ("ministry", "merged_into", "short_name")
+
+
+@admin.register(Board)
+class BoardAdmin(ScopedAdmin):
+    scope = staticmethod(permissions.boards_visible_to)
+    list_display = ["short_name", "name", "province", "zone_kinds_display"]
+    list_filter = [
+        "province",
+        "manages_kcn",
+        "manages_kcx",
+        "manages_kkt",
+        "manages_kcnc",
+    ]
+    search_fields = ["name", "short_name", "province"]
+
+    @admin.display(description=_("zone kinds"))
+    def zone_kinds_display(self, obj):
+        return ", ".join(obj.zone_kinds)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return super().has_change_permission(
+            request, obj
+        ) and permissions.can_change_board(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class MembershipInlineFormSet(BaseInlineFormSet):
+    """Checks across rows what the database checks per row, so the secretariat
+    reads a message instead of meeting an integrity error."""
+
+    def clean(self):
+        super().clean()
+        seen_boards, seen_roles = set(), {}
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            board = form.cleaned_data.get("board")
+            role = form.cleaned_data.get("role")
+            if board is not None:
+                if board.pk in seen_boards:
+                    raise ValidationError(
+                        _("%(board)s is listed twice; a board holds one role a year."),
+                        params={"board": board},
+                    )
+                seen_boards.add(board.pk)
+            if role in (Membership.Role.HEAD, Membership.Role.DEPUTY):
+                if role in seen_roles:
+                    raise ValidationError(
+                        _("Only one board can be %(role)s in a year."),
+                        params={"role": Membership.Role(role).label},
+                    )
+                seen_roles[role] = board
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    form = MembershipForm
+    formset = MembershipInlineFormSet
+    fields = ["board", "role", "confirmed", "source"]
+    autocomplete_fields = ["board"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("board")
+
+    def _may_change(self, request, obj):
+        return obj is None or permissions.can_change_bloc_year(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may_change(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_change(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_change(
+            request, obj
+        )
+
+
+@admin.register(BlocYear)
+class BlocYearAdmin(ScopedAdmin):
+    scope = staticmethod(permissions.bloc_years_visible_to)
+    list_display = [
+        "__str__",
+        "bloc",
+        "year",
+        "status",
+        "head_name",
+        "deputy_name",
+        "member_count",
+        "conference_date",
+    ]
+    list_filter = ["status", "year", "bloc"]
+    search_fields = ["bloc__name", "bloc__short_name", "conference_place"]
+    list_select_related = ["bloc"]
+    autocomplete_fields = ["host"]
+    readonly_fields = ["status"]
+    inlines = [MembershipInline]
+    actions = ["advance_stage"]
+    fields = [
+        "bloc",
+        "year",
+        "status",
+        "host",
+        "conference_date",
+        "conference_end_date",
+        "conference_place",
+        "note",
+    ]
+
+    def get_queryset(self, request):
+        return bloc_years_with_leaders(super().get_queryset(request))
+
+    @admin.display(description=_("head"), ordering="head_name")
+    def head_name(self, obj):
+        return obj.head_name or "—"
+
+    @admin.display(description=_("deputy"), ordering="deputy_name")
+    def deputy_name(self, obj):
+        return obj.deputy_name or "—"
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, obj):
+        return obj.member_count
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "bloc":
+            kwargs["queryset"] = permissions.blocs_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["bloc", "year", "status"]
+        return ["status"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return super().has_change_permission(
+            request, obj
+        ) and permissions.can_change_bloc_year(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not request.user.is_superuser:
+            return False
+        return obj is None or obj.status != BlocYear.Status.CLOSED
+
+    @admin.action(description=_("Move to the next stage"), permissions=["change"])
+    def advance_stage(self, request, queryset):
+        moved = 0
+        for bloc_year in queryset.select_related("bloc"):
+            if not permissions.can_change_bloc_year(request.user, bloc_year):
+                self.message_user(
+                    request,
+                    _("%(year)s cannot be changed by you.") % {"year": bloc_year},
+                    messages.ERROR,
+                )
+                continue
+            try:
+                services.bloc_year_advance(bloc_year=bloc_year, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                moved += 1
+        if moved:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d bloc year moved to its next stage.",
+                    "%(count)d bloc years moved to their next stage.",
+                    moved,
+                )
+                % {"count": moved},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedAdmin):
+    """Membership history across years; edited through the bloc-year page."""
+
+    scope = staticmethod(permissions.memberships_visible_to)
+    list_display = ["board", "bloc_year", "year", "role", "confirmed", "source"]
+    list_filter = ["year", "role", "confirmed", "bloc_year__bloc"]
+    search_fields = ["board__name", "board__short_name", "bloc_year__bloc__name"]
+    list_select_related = ["board", "bloc_year__bloc"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RoleFormMixin:
+    """Checks that the role's scope is filled in before the service saves it."""
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role == User.Role.SECRETARIAT and not cleaned.get("bloc"):
+            self.add_error("bloc", _("A secretariat works for one bloc: choose it."))
+        if role == User.Role.BOARD_OFFICER and not cleaned.get("board"):
+            self.add_error(
+                "board", _("A board officer works for one board: choose it.")
+            )
+        return cleaned
+
+
+class UserChangeForm(RoleFormMixin, DjangoUserAdmin.form):
+    class Meta(DjangoUserAdmin.form.Meta):
+        model = User
+
+
+class UserCreationForm(RoleFormMixin, DjangoUserAdmin.add_form):
+    class Meta(DjangoUserAdmin.add_form.Meta):
+        model = User
+        fields = ("username",)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    list_display = ["username", "get_full_name", "role", "bloc", "board", "is_active"]
+    list_filter = ["role", "is_active", "is_demo", "bloc"]
+    list_select_related = ["bloc", "board"]
+    autocomplete_fields = ["bloc", "board"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets[:2],
+        (_("Role and scope"), {"fields": ("role", "bloc", "board", "is_demo")}),
+        (_("Permissions"), {"fields": ("is_active", "is_superuser")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Role and scope"), {"fields": ("role", "bloc", "board")}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        # Admin access and groups follow the role; the service keeps them in step.
+        super().save_model(request, obj, form, change)
+        services.user_set_role(user=obj, role=obj.role, bloc=obj.bloc, board=obj.board)
+
+    def _superuser_only(self, request, obj=None):
+        return request.user.is_superuser
+
+    has_view_permission = _superuser_only
+    has_add_permission = _superuser_only
+    has_change_permission = _superuser_only
+    has_delete_permission = _superuser_only
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "object_type", "object_repr"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_repr", "actor__username"]
+    list_select_related = ["actor"]
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser or permissions.is_ministry_viewer(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class BlocsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "blocs"
+    verbose_name = _("Blocs and boards")
+
+    def ready(self) -> None:
+        from blocs.roles import roles_sync
+
+        # Like django.contrib.auth's create_permissions: groups follow the code.
+        post_migrate.connect(roles_sync, dispatch_uid="blocs.roles_sync")

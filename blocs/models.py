@@ -1,0 +1,360 @@
+"""The foundation: ministries, blocs, boards, who belongs where each year, users.
+
+Membership is recorded per bloc-year rather than as a date range so that the
+database itself can refuse a board in two blocs in one year (a unique
+constraint, portable to SQLite and PostgreSQL) and so that a bloc's history
+(seed 003: two blocs merged into one in 2019) is simply its rows per year.
+The head and deputy are roles of a membership row, so "head equal to deputy"
+and "head not a member" cannot be stored at all.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+MIN_YEAR = 2000
+MAX_YEAR = 2100
+
+
+class Ministry(models.Model):
+    """The ministry a bloc reports to; a dated record because ministries merge
+    (Planning and Investment became part of Finance in 2025, Decree 29/2025)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, unique=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ministry")
+        verbose_name_plural = _("ministries")
+        ordering = ["valid_from", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="ministry_valid_until_after_from",
+                violation_error_message=_("The end date must not precede the start."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Bloc(models.Model):
+    class Kind(models.TextChoices):
+        BLOC = "bloc", _("Emulation bloc")
+        CLUSTER = "cluster", _("Emulation cluster")
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    short_name = models.CharField(
+        _("short name"),
+        max_length=40,
+        unique=True,
+        help_text=_("A short code used in lists, file names and commands."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.BLOC
+    )
+    region = models.CharField(_("region"), max_length=120)
+    ministry = models.ForeignKey(
+        Ministry,
+        on_delete=models.PROTECT,
+        related_name="blocs",
+        verbose_name=_("ministry"),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+        help_text=_("The bloc that took over this one's members after a merger."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("bloc")
+        verbose_name_plural = _("blocs")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("pk")),
+                name="bloc_not_merged_into_itself",
+                violation_error_message=_("A bloc cannot be merged into itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Board(models.Model):
+    """A province's management board (Ban Quản lý) of industrial zones (KCN),
+    export-processing zones (KCX), economic zones (KKT) or high-tech parks (KCNC)."""
+
+    name = models.CharField(_("official name"), max_length=255, unique=True)
+    short_name = models.CharField(_("short name"), max_length=80, unique=True)
+    province = models.CharField(_("province"), max_length=80)
+    manages_kcn = models.BooleanField(_("industrial zones (KCN)"), default=False)
+    manages_kcx = models.BooleanField(_("export-processing zones (KCX)"), default=False)
+    manages_kkt = models.BooleanField(_("economic zones (KKT)"), default=False)
+    manages_kcnc = models.BooleanField(_("high-tech parks (KCNC)"), default=False)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("management board")
+        verbose_name_plural = _("management boards")
+        ordering = ["province", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(manages_kcn=True)
+                | Q(manages_kcx=True)
+                | Q(manages_kkt=True)
+                | Q(manages_kcnc=True),
+                name="board_manages_some_zone_kind",
+                violation_error_message=_(
+                    "A board manages at least one kind of zone (KCN, KCX, KKT, KCNC)."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone_kinds(self) -> list[str]:
+        flags = [
+            (self.manages_kcn, "KCN"),
+            (self.manages_kcx, "KCX"),
+            (self.manages_kkt, "KKT"),
+            (self.manages_kcnc, "KCNC"),
+        ]
+        return [code for on, code in flags if on]
+
+
+class BlocYear(models.Model):
+    """One bloc's emulation year: its members, leaders, conference and stage."""
+
+    class Status(models.TextChoices):
+        SETUP = "setup", _("Setup")
+        PLEDGE = "pledge", _("Pledge and registration")
+        REPORTING = "reporting", _("Reporting")
+        REVIEW = "review", _("Review")
+        SCORING = "scoring", _("Scoring")
+        VOTING = "voting", _("Voting")
+        CLOSED = "closed", _("Closed")
+
+    bloc = models.ForeignKey(
+        Bloc, on_delete=models.PROTECT, related_name="years", verbose_name=_("bloc")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SETUP
+    )
+    host = models.ForeignKey(
+        Board,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_years",
+        verbose_name=_("conference host"),
+    )
+    conference_date = models.DateField(_("conference date"), null=True, blank=True)
+    conference_end_date = models.DateField(
+        _("conference end date"), null=True, blank=True
+    )
+    conference_place = models.CharField(
+        _("conference place"), max_length=255, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("bloc year")
+        verbose_name_plural = _("bloc years")
+        ordering = ["-year", "bloc__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bloc", "year"],
+                name="bloc_year_unique",
+                violation_error_message=_("This bloc already has this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR),
+                name="bloc_year_year_in_range",
+                violation_error_message=_("The year must be between 2000 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(conference_end_date__isnull=True)
+                | Q(conference_end_date__gte=F("conference_date")),
+                name="bloc_year_conference_end_after_start",
+                violation_error_message=_(
+                    "The conference cannot end before it starts."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bloc.short_name} {self.year}"
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        HEAD = "head", _("Head")
+        DEPUTY = "deputy", _("Deputy")
+
+    bloc_year = models.ForeignKey(
+        BlocYear,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("bloc year"),
+    )
+    board = models.ForeignKey(
+        Board,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("board"),
+    )
+    # Mirrors bloc_year.year so that the database can hold one bloc per board
+    # and year; set from bloc_year in clean() and by the services.
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    role = models.CharField(
+        _("role"), max_length=10, choices=Role.choices, default=Role.MEMBER
+    )
+    confirmed = models.BooleanField(
+        _("named by a source"),
+        default=True,
+        help_text=_(
+            "Off when the membership was inferred (for example from the region's "
+            "provinces) rather than named by a document."
+        ),
+    )
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["bloc_year", "board__province", "board__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "year"],
+                name="membership_one_bloc_per_board_and_year",
+                violation_error_message=_(
+                    "This board is already a member of a bloc in this year."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["bloc_year", "role"],
+                condition=~Q(role="member"),
+                name="membership_one_head_one_deputy",
+                violation_error_message=_(
+                    "This bloc year already has a board in this role."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.board.short_name} ({self.bloc_year})"
+
+    def clean(self) -> None:
+        if self.bloc_year_id is not None:
+            self.year = self.bloc_year.year
+
+
+class User(AbstractUser):
+    """A person using the portal. Their role fixes their scope: a secretariat
+    works for one bloc, a board officer for one board, a ministry viewer reads
+    everything."""
+
+    class Role(models.TextChoices):
+        NONE = "", _("No role")
+        SECRETARIAT = "secretariat", _("Bloc secretariat")
+        BOARD_OFFICER = "board_officer", _("Board officer")
+        MINISTRY_VIEWER = "ministry_viewer", _("Ministry viewer")
+
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.NONE, blank=True
+    )
+    bloc = models.ForeignKey(
+        Bloc,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="secretariat_users",
+        verbose_name=_("bloc"),
+    )
+    board = models.ForeignKey(
+        Board,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+        verbose_name=_("board"),
+    )
+    is_demo = models.BooleanField(
+        _("demo account"),
+        default=False,
+        help_text=_("Demo accounts can log in only when DEBUG is on."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role="secretariat", bloc__isnull=False, board__isnull=True)
+                    | Q(
+                        role="board_officer",
+                        board__isnull=False,
+                        bloc__isnull=True,
+                        is_staff=False,
+                    )
+                    | Q(
+                        role__in=["", "ministry_viewer"],
+                        bloc__isnull=True,
+                        board__isnull=True,
+                    )
+                ),
+                name="user_role_scope",
+                violation_error_message=_(
+                    "A secretariat needs a bloc, a board officer needs a board (and "
+                    "no admin access), other roles need neither."
+                ),
+            ),
+        ]
+
+
+class AuditEvent(models.Model):
+    """An append-only record of a change: who, when, what, old and new values.
+
+    Written by services in the same transaction as the change they record.
+    """
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(_("action"), max_length=60)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=40)
+    object_repr = models.CharField(_("object"), max_length=255)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"

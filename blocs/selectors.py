@@ -1,0 +1,48 @@
+"""Scoped, optimised reads for the blocs pages."""
+
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+
+from blocs.models import Bloc, BlocYear, Membership, User
+from blocs.permissions import bloc_years_visible_to, blocs_visible_to
+
+
+def _leader(role: str, bloc_year_ref: str = "pk") -> Subquery:
+    """The short name of the board holding ``role`` in the outer row's year."""
+    return Subquery(
+        Membership.objects.filter(bloc_year=OuterRef(bloc_year_ref), role=role).values(
+            "board__short_name"
+        )[:1]
+    )
+
+
+def bloc_years_with_leaders(qs: QuerySet[BlocYear]) -> QuerySet[BlocYear]:
+    """Annotate head, deputy and member count without a query per row."""
+    return qs.annotate(
+        member_count=Count("memberships", distinct=True),
+        head_name=_leader(Membership.Role.HEAD),
+        deputy_name=_leader(Membership.Role.DEPUTY),
+    )
+
+
+def memberships_list_for_board(*, user: User) -> QuerySet[Membership]:
+    """A board officer's years: which bloc, which role, which stage."""
+    return (
+        Membership.objects.filter(board=user.board_id)
+        .select_related("bloc_year__bloc")
+        .annotate(
+            head_name=_leader(Membership.Role.HEAD, "bloc_year"),
+            deputy_name=_leader(Membership.Role.DEPUTY, "bloc_year"),
+        )
+        .order_by("-year")
+    )
+
+
+def blocs_list_for_overview(*, user: User) -> QuerySet[Bloc]:
+    """Every bloc the user may read, each with its years and their leaders."""
+    years = bloc_years_with_leaders(bloc_years_visible_to(user)).order_by("-year")
+    return (
+        blocs_visible_to(user)
+        .select_related("ministry", "merged_into")
+        .prefetch_related(Prefetch("years", queryset=years, to_attr="year_list"))
+        .order_by("name")
+    )

@@ -1,0 +1,138 @@
+"""Every state change of the blocs app goes through these functions."""
+
+import itertools
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from blocs.models import AuditEvent, Bloc, BlocYear, Board, Membership, Ministry, User
+from blocs.roles import ROLE_GROUPS, group_for_role
+
+# The year's cycle moves forward one stage at a time; a closed year never moves.
+STATUS_ORDER = [s.value for s in BlocYear.Status]
+ALLOWED_TRANSITIONS: dict[str, str] = dict(itertools.pairwise(STATUS_ORDER))
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        changes=changes or {},
+    )
+
+
+def _upsert(model: type[models.Model], lookup: dict, fields: dict) -> models.Model:
+    """Create or update one row by its natural key, validating before saving."""
+    obj = model.objects.filter(**lookup).first() or model(**lookup)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def ministry_upsert(*, short_name: str, **fields) -> Ministry:
+    return _upsert(Ministry, {"short_name": short_name}, fields)
+
+
+@transaction.atomic
+def bloc_upsert(*, short_name: str, **fields) -> Bloc:
+    return _upsert(Bloc, {"short_name": short_name}, fields)
+
+
+@transaction.atomic
+def board_upsert(*, short_name: str, **fields) -> Board:
+    return _upsert(Board, {"short_name": short_name}, fields)
+
+
+@transaction.atomic
+def bloc_year_upsert(*, bloc: Bloc, year: int, **fields) -> BlocYear:
+    return _upsert(BlocYear, {"bloc": bloc, "year": year}, fields)
+
+
+@transaction.atomic
+def membership_set(
+    *,
+    bloc_year: BlocYear,
+    board: Board,
+    role: str = Membership.Role.MEMBER,
+    confirmed: bool = True,
+    source: str = "",
+) -> Membership:
+    """Make ``board`` a member of ``bloc_year`` in ``role`` (idempotent)."""
+    if (
+        bloc_year.status == BlocYear.Status.CLOSED
+        and not Membership.objects.filter(
+            bloc_year=bloc_year, board=board, role=role
+        ).exists()
+    ):
+        raise ValidationError(_("A closed year cannot change."))
+    return _upsert(
+        Membership,
+        {"bloc_year": bloc_year, "board": board},
+        {
+            "year": bloc_year.year,
+            "role": role,
+            "confirmed": confirmed,
+            "source": source,
+        },
+    )
+
+
+@transaction.atomic
+def bloc_year_advance(*, bloc_year: BlocYear, actor: User) -> BlocYear:
+    """Move a bloc-year to the next stage of its cycle."""
+    bloc_year = BlocYear.objects.select_for_update().get(pk=bloc_year.pk)
+    old = bloc_year.status
+    new = ALLOWED_TRANSITIONS.get(old)
+    if new is None:
+        raise ValidationError(
+            _("%(year)s is closed: its stage can no longer change."),
+            params={"year": bloc_year},
+        )
+    bloc_year.status = new
+    bloc_year.full_clean()
+    bloc_year.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="bloc_year.advance",
+        obj=bloc_year,
+        changes={"status": [old, new]},
+    )
+    return bloc_year
+
+
+@transaction.atomic
+def user_set_role(
+    *,
+    user: User,
+    role: str,
+    bloc: Bloc | None = None,
+    board: Board | None = None,
+) -> User:
+    """Give a user one role with its scope, admin access and group."""
+    user.role = role
+    user.bloc = bloc if role == User.Role.SECRETARIAT else None
+    user.board = board if role == User.Role.BOARD_OFFICER else None
+    if not user.is_superuser:
+        user.is_staff = role in (User.Role.SECRETARIAT, User.Role.MINISTRY_VIEWER)
+    user.full_clean(exclude=["password"])
+    user.save()
+    role_groups = user.groups.filter(name__in=ROLE_GROUPS.values())
+    user.groups.remove(*role_groups)
+    group = group_for_role(role)
+    if group is not None:
+        user.groups.add(group)
+    return user

@@ -1,0 +1,44 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from blocs import permissions, selectors
+
+
+@require_safe
+@login_required
+def home(request):
+    """Send each role to its place."""
+    user = request.user
+    if permissions.is_board_officer(user):
+        return redirect("blocs:board")
+    if permissions.is_ministry_viewer(user):
+        return redirect("blocs:overview")
+    if user.is_superuser or permissions.is_secretariat(user):
+        return redirect("admin:index")
+    return render(request, "blocs/no_role.html", status=403)
+
+
+@require_safe
+@login_required
+def board_page(request):
+    """A board officer's own board: its bloc, years, roles and stages."""
+    if not permissions.is_board_officer(request.user):
+        raise PermissionDenied
+    memberships = list(selectors.memberships_list_for_board(user=request.user))
+    return render(
+        request,
+        "blocs/board_detail.html",
+        {"board": request.user.board, "memberships": memberships},
+    )
+
+
+@require_safe
+@login_required
+def overview(request):
+    """Read-only overview of every bloc and year, for the ministry."""
+    if not permissions.sees_everything(request.user):
+        raise PermissionDenied
+    blocs = list(selectors.blocs_list_for_overview(user=request.user))
+    return render(request, "blocs/bloc_overview.html", {"blocs": blocs})

@@ -1,0 +1,1 @@
+"""Pledges models arrive with their issue (see README, "Layout")."""

@@ -1,0 +1,1 @@
+"""Scoring models arrive with their issue (see README, "Layout")."""

@@ -1,0 +1,228 @@
+"""The secretariat's admin: constraint messages, scope per role, query counts."""
+
+import pytest
+from django.urls import reverse
+
+from blocs.models import AuditEvent, BlocYear, Membership
+from tests import factories
+
+
+def _bloc_year_post(bloc_year, rows, **fields):
+    """POST data for the bloc-year change form with the given membership rows."""
+    existing = list(bloc_year.memberships.order_by("pk"))
+    data = {
+        "host": "",
+        "conference_date": "",
+        "conference_end_date": "",
+        "conference_place": "",
+        "note": "",
+        "memberships-TOTAL_FORMS": str(len(rows)),
+        "memberships-INITIAL_FORMS": str(len(existing)),
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        **fields,
+    }
+    for i, (board, role) in enumerate(rows):
+        prefix = f"memberships-{i}-"
+        data |= {
+            prefix + "board": str(board.pk),
+            prefix + "role": role,
+            prefix + "confirmed": "on",
+            prefix + "source": "",
+            prefix + "bloc_year": str(bloc_year.pk),
+        }
+        if i < len(existing):
+            data[prefix + "id"] = str(existing[i].pk)
+    return data
+
+
+def _rows(bloc_year):
+    return [(m.board, m.role) for m in bloc_year.memberships.order_by("pk")]
+
+
+def _snapshot(bloc_year):
+    return sorted(
+        bloc_year.memberships.values_list("board_id", "role", "year", "confirmed")
+    )
+
+
+def _change_url(bloc_year):
+    return reverse("admin:blocs_blocyear_change", args=[bloc_year.pk])
+
+
+def test_admin_refuses_board_already_in_another_bloc_that_year(world, client_for):
+    client = client_for(world.users["secretariat"])
+    before = _snapshot(world.own_year)
+    rows = [*_rows(world.own_year), (world.other_boards[1], "member")]
+    response = client.post(
+        _change_url(world.own_year), _bloc_year_post(world.own_year, rows)
+    )
+    assert response.status_code == 200
+    assert "Ban này đã là thành viên của một khối trong năm này." in response.text
+    assert _snapshot(world.own_year) == before
+
+
+def test_admin_refuses_head_equal_to_deputy(world, client_for):
+    client = client_for(world.users["secretariat"])
+    before = _snapshot(world.own_year)
+    head = world.own_boards[0]
+    rows = [*_rows(world.own_year), (head, "deputy")]
+    response = client.post(
+        _change_url(world.own_year), _bloc_year_post(world.own_year, rows)
+    )
+    assert response.status_code == 200
+    assert "được liệt kê hai lần" in response.text
+    assert _snapshot(world.own_year) == before
+
+
+def test_admin_refuses_two_heads(world, client_for):
+    client = client_for(world.users["secretariat"])
+    before = _snapshot(world.own_year)
+    rows = _rows(world.own_year)
+    rows[2] = (rows[2][0], "head")
+    response = client.post(
+        _change_url(world.own_year), _bloc_year_post(world.own_year, rows)
+    )
+    assert response.status_code == 200
+    assert "Chỉ một ban được làm Khối trưởng trong một năm." in response.text
+    assert _snapshot(world.own_year) == before
+
+
+def test_admin_refuses_head_not_member_of_the_bloc(world, client_for):
+    """Making another bloc's board head of this year is refused: it would have
+    to join this bloc in a year it already belongs to another."""
+    client = client_for(world.users["secretariat"])
+    before = _snapshot(world.own_year)
+    rows = [(b, "member" if r == "head" else r) for b, r in _rows(world.own_year)]
+    rows.append((world.other_boards[2], "head"))
+    response = client.post(
+        _change_url(world.own_year), _bloc_year_post(world.own_year, rows)
+    )
+    assert response.status_code == 200
+    assert "Ban này đã là thành viên của một khối trong năm này." in response.text
+    assert _snapshot(world.own_year) == before
+
+
+def test_admin_saves_valid_change_of_deputy(world, client_for):
+    client = client_for(world.users["secretariat"])
+    rows = _rows(world.own_year)
+    rows[1], rows[2] = (rows[1][0], "member"), (rows[2][0], "deputy")
+    response = client.post(
+        _change_url(world.own_year), _bloc_year_post(world.own_year, rows)
+    )
+    assert response.status_code == 302
+    assert world.own_year.memberships.get(role="deputy").board == world.own_boards[2]
+
+
+def test_admin_refuses_second_year_for_same_bloc(world, client_for):
+    client = client_for(world.users["secretariat"])
+    data = _bloc_year_post(world.own_year, [], bloc=str(world.own.pk), year="2023")
+    data["memberships-INITIAL_FORMS"] = "0"
+    response = client.post(reverse("admin:blocs_blocyear_add"), data)
+    assert response.status_code == 200
+    assert "Khối này đã có năm này." in response.text
+    assert BlocYear.objects.filter(bloc=world.own, year=2023).count() == 1
+
+
+def test_secretariat_cannot_add_year_to_another_bloc(world, client_for):
+    client = client_for(world.users["secretariat"])
+    data = _bloc_year_post(world.own_year, [], bloc=str(world.other.pk), year="2025")
+    data["memberships-INITIAL_FORMS"] = "0"
+    response = client.post(reverse("admin:blocs_blocyear_add"), data)
+    assert response.status_code == 200
+    assert not BlocYear.objects.filter(bloc=world.other, year=2025).exists()
+
+
+def test_advance_action_moves_stage_and_audits(world, client_for):
+    client = client_for(world.users["secretariat"])
+    response = client.post(
+        reverse("admin:blocs_blocyear_changelist"),
+        {"action": "advance_stage", "_selected_action": [world.own_year.pk]},
+    )
+    assert response.status_code == 302
+    world.own_year.refresh_from_db()
+    assert world.own_year.status == BlocYear.Status.PLEDGE
+    event = AuditEvent.objects.get(action="bloc_year.advance")
+    assert event.actor == world.users["secretariat"]
+    assert event.changes == {"status": ["setup", "pledge"]}
+
+
+def test_advance_action_cannot_touch_another_blocs_year(world, client_for):
+    client = client_for(world.users["secretariat"])
+    client.post(
+        reverse("admin:blocs_blocyear_changelist"),
+        {"action": "advance_stage", "_selected_action": [world.other_year.pk]},
+    )
+    world.other_year.refresh_from_db()
+    assert world.other_year.status == BlocYear.Status.SETUP
+    assert not AuditEvent.objects.exists()
+
+
+def test_ministry_cannot_run_advance_action(world, client_for):
+    client = client_for(world.users["ministry"])
+    client.post(
+        reverse("admin:blocs_blocyear_changelist"),
+        {"action": "advance_stage", "_selected_action": [world.own_year.pk]},
+    )
+    world.own_year.refresh_from_db()
+    assert world.own_year.status == BlocYear.Status.SETUP
+
+
+def test_closed_year_cannot_be_advanced_or_edited(world, client_for):
+    closed = factories.bloc_year(
+        bloc=world.own, year=2020, members=world.own_boards, status="closed"
+    )
+    client = client_for(world.users["superuser"])
+    client.post(
+        reverse("admin:blocs_blocyear_changelist"),
+        {"action": "advance_stage", "_selected_action": [closed.pk]},
+    )
+    closed.refresh_from_db()
+    assert closed.status == BlocYear.Status.CLOSED
+    before = _snapshot(closed)
+    rows = [(b, "member") for b, _r in _rows(closed)]
+    client.post(_change_url(closed), _bloc_year_post(closed, rows, note="changed"))
+    closed.refresh_from_db()
+    assert closed.note == ""
+    assert _snapshot(closed) == before
+
+
+@pytest.mark.parametrize(
+    ("model", "rows_small", "rows_large"),
+    [("bloc", 5, 200), ("board", 5, 200), ("blocyear", 5, 200), ("membership", 5, 200)],
+)
+def test_admin_list_pages_run_fixed_queries(
+    db, client_for, django_assert_num_queries, model, rows_small, rows_large
+):
+    admin = factories.user(superuser=True)
+    client = client_for(admin)
+    url = reverse(f"admin:blocs_{model}_changelist") + "?all="
+    counts = []
+    minister = factories.ministry()
+    made = 0
+    for target in (rows_small, rows_large):
+        while made < target:
+            b = factories.bloc(ministry=minister)
+            boards = [factories.board()]
+            factories.bloc_year(bloc=b, year=2020, members=boards, head=boards[0])
+            made += 1
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_membership_history_lists_a_board_across_blocs(world, client_for):
+    board = world.own_boards[2]
+    factories.bloc_year(bloc=world.other, year=2024, members=[board])
+    client = client_for(world.users["ministry"])
+    response = client.get(
+        reverse("admin:blocs_membership_changelist"), {"q": board.short_name}
+    )
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 2
+    assert Membership.objects.filter(board=board).count() == 2

@@ -1,0 +1,60 @@
+"""A small world for every test: two blocs, their boards and one user per role.
+
+``world.own`` is the bloc whose secretariat, board officer and years the tests
+act on; ``world.other`` is a second bloc that those users must never reach.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from blocs.models import Bloc, BlocYear, Board, User
+from tests import factories
+
+ROLES = ["anonymous", "board_officer", "other_secretariat", "secretariat", "ministry"]
+
+
+@dataclass
+class World:
+    own: Bloc
+    other: Bloc
+    own_year: BlocYear
+    other_year: BlocYear
+    own_boards: list[Board]
+    other_boards: list[Board]
+    users: dict[str, User | None]
+
+
+@pytest.fixture
+def world(db) -> World:
+    own, other = factories.bloc(), factories.bloc()
+    own_boards = [factories.board() for _ in range(3)]
+    other_boards = [factories.board() for _ in range(3)]
+    own_year = factories.bloc_year(
+        bloc=own, members=own_boards, head=own_boards[0], deputy=own_boards[1]
+    )
+    other_year = factories.bloc_year(
+        bloc=other, members=other_boards, head=other_boards[0]
+    )
+    users = {
+        "anonymous": None,
+        "board_officer": factories.user(role="board_officer", board=own_boards[2]),
+        "other_secretariat": factories.user(role="secretariat", bloc=other),
+        "secretariat": factories.user(role="secretariat", bloc=own),
+        "ministry": factories.user(role="ministry_viewer"),
+        "superuser": factories.user(superuser=True),
+    }
+    return World(own, other, own_year, other_year, own_boards, other_boards, users)
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) logs the test client in as that user (None: anonymous)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
