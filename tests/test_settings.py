@@ -1,0 +1,78 @@
+"""Configuration by environment: safe defaults, fail fast, clean deploy check."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k3y-" + "8f2b9c7d1e6a4f0b3c5d7e9a1b2c4d6e8f0a2b4c6d8e0f1a3b5c7",
+    "ALLOWED_HOSTS": "portal.example.gov.vn",
+    "DATABASE_URL": "sqlite:////tmp/portal-deploy-check.sqlite3",
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+}
+
+
+def _manage(*args, env):
+    base = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/root")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=base | env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_with_production_values():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNINGS" not in result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_refuses_to_start_without_secret_key_when_debug_is_off():
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_development_key_only_with_debug_on():
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        env={"DEBUG": "true", "DJANGO_SETTINGS_MODULE": "config.settings"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith("dev-only-")
+
+
+def test_environment_chooses_database_and_locale():
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'],"
+        " s.LANGUAGE_CODE, s.TIME_ZONE, s.MEDIA_ROOT)",
+        env=PRODUCTION | {"MEDIA_ROOT": "/srv/media"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "vi",
+        "Asia/Ho_Chi_Minh",
+        "/srv/media",
+    ]
+
+
+def test_migrations_match_the_models():
+    result = _manage(
+        "makemigrations", "--check", "--dry-run", env={"DEBUG": "true"}
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
