@@ -14,6 +14,13 @@ from blocs.selectors import bloc_years_with_leaders
 admin.site.site_header = _("Emulation bloc portal")
 admin.site.site_title = _("Emulation bloc portal")
 admin.site.index_title = _("Bloc administration")
+admin.site.empty_value_display = "—"
+
+
+@admin.display(description=_("year"), ordering="year")
+def year_plain(obj) -> str:
+    """A year is a label, not a quantity: never "2.024"."""
+    return str(obj.year)
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -178,15 +185,14 @@ class BlocYearAdmin(ScopedAdmin):
     scope = staticmethod(permissions.bloc_years_visible_to)
     list_display = [
         "__str__",
-        "bloc",
-        "year",
+        year_plain,
         "status",
         "head_name",
         "deputy_name",
         "member_count",
         "conference_date",
     ]
-    list_filter = ["status", "year", "bloc"]
+    list_filter = ["status", "year", ("bloc", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["bloc__name", "bloc__short_name", "conference_place"]
     list_select_related = ["bloc"]
     autocomplete_fields = ["host"]
@@ -224,9 +230,15 @@ class BlocYearAdmin(ScopedAdmin):
             kwargs["queryset"] = permissions.blocs_visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None:
+            return [year_plain if f == "year" else f for f in fields]
+        return fields
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
-            return ["bloc", "year", "status"]
+            return ["bloc", year_plain, "status"]
         return ["status"]
 
     def has_change_permission(self, request, obj=None):
@@ -276,8 +288,8 @@ class MembershipAdmin(ScopedAdmin):
     """Membership history across years; edited through the bloc-year page."""
 
     scope = staticmethod(permissions.memberships_visible_to)
-    list_display = ["board", "bloc_year", "year", "role", "confirmed", "source"]
-    list_filter = ["year", "role", "confirmed", "bloc_year__bloc"]
+    list_display = ["board", "bloc_year", year_plain, "role", "confirmed", "source"]
+    list_filter = ["year", "role", "confirmed"]
     search_fields = ["board__name", "board__short_name", "bloc_year__bloc__name"]
     list_select_related = ["board", "bloc_year__bloc"]
 

@@ -53,7 +53,8 @@ BOARDS = [
         "Ban Quản lý Khu công nghệ cao và các Khu công nghiệp Đà Nẵng",
         "Đà Nẵng",
         [KCNC, KCN],
-        "Formed in 2018 from the boards of the KCN-KCX and of the high-tech park.",
+        "Thành lập năm 2018 trên cơ sở hợp nhất BQL các KCN và chế xuất Đà Nẵng "
+        "và BQL Khu công nghệ cao Đà Nẵng.",
     ),
     (
         "KCN Đắk Lắk",
@@ -106,14 +107,14 @@ BOARDS = [
         "Ban Quản lý các Khu công nghiệp và chế xuất Đà Nẵng",
         "Đà Nẵng",
         [KCN, KCX],
-        "Merged in 2018 into the Ban Quản lý Khu công nghệ cao và các KCN Đà Nẵng.",
+        "Năm 2018 hợp nhất vào BQL Khu công nghệ cao và các KCN Đà Nẵng.",
     ),
     (
         "KCNC Đà Nẵng",
         "Ban Quản lý Khu công nghệ cao Đà Nẵng",
         "Đà Nẵng",
         [KCNC],
-        "Merged in 2018 into the Ban Quản lý Khu công nghệ cao và các KCN Đà Nẵng.",
+        "Năm 2018 hợp nhất vào BQL Khu công nghệ cao và các KCN Đà Nẵng.",
     ),
     # Đồng bằng sông Hồng (seed 001 names three of eleven).
     (
@@ -249,7 +250,7 @@ BLOCS = [
         "Tây Nguyên và Duyên hải miền Trung",
         "BTC",
         None,
-        "Formed in 2019 by merging two blocs (Circular 07/2018/TT-BKHĐT).",
+        "Hợp nhất từ hai khối thi đua năm 2019 theo Thông tư số 07/2018/TT-BKHĐT.",
     ),
     (
         DHMT,
@@ -258,7 +259,8 @@ BLOCS = [
         "Duyên hải miền Trung",
         "BKHĐT",
         TN_DHMT,
-        "Merged into the Tây Nguyên và Duyên hải miền Trung bloc in 2019.",
+        "Năm 2019 hợp nhất vào Khối thi đua các tỉnh Tây Nguyên và "
+        "Duyên hải miền Trung.",
     ),
     (
         TN,
@@ -267,7 +269,7 @@ BLOCS = [
         "Tây Nguyên",
         "BKHĐT",
         TN_DHMT,
-        "Name inferred: seed 003 records only that two blocs merged in 2019.",
+        "Tên suy ra: nguồn (seed 003) chỉ ghi hai khối hợp nhất năm 2019.",
     ),
     (
         DBSH,
@@ -324,7 +326,9 @@ TDMNPB_MEMBERS = [
 ]
 
 # Each bloc-year: bloc, year, status, head, deputy, host, conference (start,
-# end, place), named members, inferred members, source, note.
+# end, place), named members, inferred members, source, note. A year followed
+# by a later one in the seeds is closed; a bloc's latest year stays at the
+# stage its seed records (the pledge was signed).
 BLOC_YEARS = [
     {
         "bloc": DHMT,
@@ -337,8 +341,8 @@ BLOC_YEARS = [
         "named": ["KKT Vân Phong", "KKT mở Chu Lai", "KCN-KCX Đà Nẵng"],
         "inferred": ["KKT Dung Quất", "KKT Bình Định", "KKT Phú Yên", "KCNC Đà Nẵng"],
         "source": "seed 000",
-        "note": "Seven members from Khánh Hòa to Đà Nẵng; proposed leading units: "
-        "Vân Phong, Chu Lai, KCN-KCX Đà Nẵng.",
+        "note": "07 đơn vị thành viên từ Khánh Hòa đến Đà Nẵng; suy tôn 03 đơn vị "
+        "dẫn đầu: BQL KKT Vân Phong, BQL KKT mở Chu Lai, BQL các KCN và KCX Đà Nẵng.",
     },
     {
         "bloc": DBSH,
@@ -364,12 +368,12 @@ BLOC_YEARS = [
         "named": DBSH_NAMED,
         "inferred": DBSH_INFERRED,
         "source": "seed 001",
-        "note": "Head and deputy elected at the 2018 summary conference.",
+        "note": "Khối trưởng, Khối phó được bầu tại Hội nghị tổng kết năm 2018.",
     },
     {
         "bloc": TN_DHMT,
         "year": 2019,
-        "status": S.PLEDGE,
+        "status": S.CLOSED,
         "head": "KCN Đắk Lắk",
         "deputy": None,
         "host": "KCN Đắk Lắk",
@@ -377,7 +381,7 @@ BLOC_YEARS = [
         "named": TN_DHMT_MEMBERS,
         "inferred": [],
         "source": "seed 003",
-        "note": "First year after the merger; pledge signed on 04/05/2019 at the "
+        "note": "Năm đầu tiên sau hợp nhất; ký kết Giao ước thi đua ngày 04/5/2019 tại "
         "Ban Quản lý các KCN tỉnh Đắk Lắk.",
     },
     {
@@ -421,8 +425,9 @@ BLOC_YEARS = [
         "named": TN_DHMT_MEMBERS,
         "inferred": [],
         "source": "seed 004",
-        "note": "Flag proposed for Dung Quất and Gia Lai; certificates of merit for "
-        "Bình Định, Vân Phong and Đắk Lắk.",
+        "note": "Đề nghị tặng Cờ thi đua: BQL KKT Dung Quất và các KCN Quảng Ngãi, "
+        "BQL KKT tỉnh Gia Lai; Bằng khen: BQL KKT Bình Định, BQL KKT Vân Phong, "
+        "BQL các KCN tỉnh Đắk Lắk.",
     },
     {
         "bloc": TN_DHMT,
@@ -435,7 +440,7 @@ BLOC_YEARS = [
         "named": TN_DHMT_MEMBERS,
         "inferred": [],
         "source": "seed 004",
-        "note": "Head and deputy elected with 100% of the votes on 28/12/2023.",
+        "note": "Khối trưởng, Khối phó được bầu với 100% phiếu ngày 28/12/2023.",
     },
 ]
 

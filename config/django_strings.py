@@ -5,6 +5,8 @@ from django.utils.translation import gettext_noop
 
 DJANGO_STRINGS_MISSING_IN_VI = [
     gettext_noop("Toggle navigation"),
+    gettext_noop("Show counts"),
+    gettext_noop("Hide counts"),
     gettext_noop("Filter navigation items"),
     gettext_noop("Messages"),
     gettext_noop("Forbidden"),

@@ -22,7 +22,9 @@ def main(path: str) -> None:
             entry.msgstr_plural = {0: data["PLURAL"][entry.msgid][0]}
         elif entry.msgid in data.get("VI", {}):
             entry.msgstr = data["VI"][entry.msgid]
-        if "fuzzy" in entry.flags and entry.translated():
+        else:
+            continue
+        if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
     po.metadata_is_fuzzy = False
     po.header = "Vietnamese catalogue of the emulation bloc portal."

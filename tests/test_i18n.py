@@ -60,3 +60,9 @@ def test_login_page_is_vietnamese_by_default_and_english_on_request(db):
     page = client.get(reverse("login"))
     assert "Log in" in page.text
     assert "Đăng nhập" not in page.text
+
+
+def test_browser_asking_for_english_still_gets_vietnamese_first(db):
+    page = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get(reverse("login"))
+    assert "Đăng nhập" in page.text
+    assert page["Content-Language"] == "vi"

@@ -72,7 +72,5 @@ def test_environment_chooses_database_and_locale():
 
 
 def test_migrations_match_the_models():
-    result = _manage(
-        "makemigrations", "--check", "--dry-run", env={"DEBUG": "true"}
-    )
+    result = _manage("makemigrations", "--check", "--dry-run", env={"DEBUG": "true"})
     assert result.returncode == 0, result.stdout + result.stderr

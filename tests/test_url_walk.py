@@ -154,7 +154,7 @@ def _cases(world):
     """(label, url, expectation per role) for every route of the project."""
     ids = _objects(world)
     cases = []
-    model_route = re.compile(r"^admin/(\w+)/(\w+)/(?:(<path:object_id>)/)?(\w+/)?$")
+    model_route = re.compile(r"^admin/(\w+)/(\w+)/(?:<path:object_id>/)?(\w+/)?$")
     for route, name in _patterns():
         if not route.startswith("admin/"):
             assert name in SITE, f"no expectation for {route} ({name})"
@@ -166,7 +166,13 @@ def _cases(world):
                 cases.append((key, f"/admin/{app}/", ADMIN_OTHER[key]))
             continue
         if route == "admin/(?P<url>.*)$":
-            cases.append(("admin:catch_all", "/admin/no-such-page/", ADMIN_OTHER["admin:catch_all"]))
+            cases.append(
+                (
+                    "admin:catch_all",
+                    "/admin/no-such-page/",
+                    ADMIN_OTHER["admin:catch_all"],
+                )
+            )
             continue
         if name == "admin:view_on_site":
             ct = ContentType.objects.get_for_model(Board).pk
@@ -181,7 +187,7 @@ def _cases(world):
         if name in ADMIN_OTHER:
             cases.append((name, "/" + route, ADMIN_OTHER[name]))
         elif match:
-            _app, model, has_id, action = match.groups()
+            _app, model, action = match.groups()
             url = "/" + route.replace("<path:object_id>", str(ids[model]))
             if name is None:  # the bare object URL redirects to its change page
                 cases.append((f"{model}:bare", url, {"*": REDIRECT}))

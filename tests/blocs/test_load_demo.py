@@ -30,7 +30,9 @@ def _members(short, year, **filters):
 
 def _leaders(short, year):
     by = BlocYear.objects.get(bloc__short_name=short, year=year)
-    roles = dict(by.memberships.exclude(role="member").values_list("role", "board__short_name"))
+    roles = dict(
+        by.memberships.exclude(role="member").values_list("role", "board__short_name")
+    )
     return roles.get("head"), roles.get("deputy")
 
 
@@ -98,7 +100,10 @@ def test_counted_blocs_are_completed_and_marked_as_not_named(demo):
 
 def test_merger_of_seed_003_is_recorded(demo):
     merged = Bloc.objects.get(short_name="TN-DHMT")
-    assert set(merged.merged_from.values_list("short_name", flat=True)) == {"DHMT", "TN"}
+    assert set(merged.merged_from.values_list("short_name", flat=True)) == {
+        "DHMT",
+        "TN",
+    }
     vân_phong = Membership.objects.filter(board__short_name="KKT Vân Phong")
     assert dict(vân_phong.values_list("year", "bloc_year__bloc__short_name")) == {
         2016: "DHMT",

@@ -76,7 +76,9 @@ def _grow(n_blocs: int, years: int = 3) -> None:
 
 
 @pytest.mark.parametrize("size", [2, 40])
-def test_overview_runs_fixed_queries(world, client_for, django_assert_max_num_queries, size):
+def test_overview_runs_fixed_queries(
+    world, client_for, django_assert_max_num_queries, size
+):
     _grow(size)
     client = client_for(world.users["ministry"])
     # session + user + blocs + prefetched years: the same at 2 or 40 blocs.

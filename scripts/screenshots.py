@@ -1,0 +1,147 @@
+"""Screenshots of the portal for the documentation, taken in a real browser.
+
+Run against a server that is already up with the demo data loaded::
+
+    DEBUG=true .venv/bin/python manage.py migrate
+    DEBUG=true .venv/bin/python manage.py load_demo
+    DEBUG=true .venv/bin/python manage.py runserver 127.0.0.1:8000 &
+    DEBUG=true .venv/bin/python scripts/screenshots.py [BASE_URL]
+
+It logs in as the demo users through the login form, in Debian's Chromium
+(``/usr/bin/chromium``; no browser is downloaded), and writes full-page PNGs
+at a 1280x800 viewport to ``docs/screenshots/``. It stops at the first page
+that answers with an error or does not show what it should.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105  the demo users' password (DEBUG only)
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+class ShotError(RuntimeError):
+    pass
+
+
+class Shooter:
+    def __init__(self, browser: Browser, base_url: str, out: Path, password: str):
+        self.browser = browser
+        self.base_url = base_url.rstrip("/")
+        self.out = out
+        self.password = password
+
+    def context(self) -> BrowserContext:
+        # A Vietnamese official's browser: the portal answers in Vietnamese.
+        return self.browser.new_context(
+            viewport=VIEWPORT,
+            locale="vi-VN",
+            timezone_id="Asia/Ho_Chi_Minh",
+        )
+
+    def goto(self, page: Page, path: str) -> None:
+        response = page.goto(self.base_url + path)
+        if response is None or response.status >= 400:
+            status = response.status if response else "no response"
+            raise ShotError(f"GET {path}: {status}")
+
+    def log_in(self, page: Page, username: str) -> None:
+        self.goto(page, "/accounts/login/")
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill(self.password)
+        with page.expect_navigation():
+            page.locator("form[action$='/accounts/login/'] button[type=submit]").click()
+        if "/accounts/login/" in page.url:
+            raise ShotError(f"log-in as {username} failed (still on {page.url})")
+
+    def save(self, page: Page, name: str, must_show: str) -> None:
+        page.wait_for_load_state("networkidle")
+        text = page.locator("body").inner_text()
+        if must_show not in text:
+            raise ShotError(f"{name}: {page.url} does not show {must_show!r}")
+        path = self.out / name
+        page.screenshot(path=str(path), full_page=True)
+        print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+    def login_page(self) -> None:
+        with self.context() as ctx:
+            page = ctx.new_page()
+            self.goto(page, "/accounts/login/")
+            self.save(page, "login.png", "Đăng nhập")
+
+    def board(self) -> None:
+        with self.context() as ctx:
+            page = ctx.new_page()
+            self.log_in(page, "bql.dungquat")
+            self.goto(page, "/board/")
+            self.save(page, "board.png", "Các năm thi đua")
+
+    def overview(self) -> None:
+        with self.context() as ctx:
+            page = ctx.new_page()
+            self.log_in(page, "vu.tdkt")
+            self.goto(page, "/overview/")
+            self.save(page, "overview.png", "Khối")
+
+    def admin_bloc_years(self) -> None:
+        with self.context() as ctx:
+            page = ctx.new_page()
+            self.log_in(page, "khoitruong")
+            self.goto(page, "/admin/blocs/blocyear/")
+            self.save(page, "admin-blocyears.png", "TN-DHMT 2024")
+
+            link = page.locator("#result_list a", has_text="TN-DHMT 2024").first
+            href = link.get_attribute("href")
+            if not href:
+                raise ShotError("no link to TN-DHMT 2024 in the changelist")
+            with page.expect_navigation():
+                link.click()
+            if "/change/" not in page.url:
+                raise ShotError(f"TN-DHMT 2024 link led to {page.url}")
+            self.save(page, "admin-blocyear-change.png", "TN-DHMT 2024")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("base_url", nargs="?", default="http://127.0.0.1:8000")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--password", default=DEMO_PASSWORD)
+    args = parser.parse_args(argv)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    print(f"Screenshots of {args.base_url} into {args.out}:")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        shooter = Shooter(browser, args.base_url, args.out, args.password)
+        try:
+            shooter.login_page()
+            shooter.board()
+            shooter.overview()
+            shooter.admin_bloc_years()
+        except ShotError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
