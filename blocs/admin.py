@@ -207,6 +207,8 @@ class BlocYearAdmin(ScopedAdmin):
         "conference_date",
         "conference_end_date",
         "conference_place",
+        "registration_deadline",
+        "reporting_deadline",
         "note",
     ]
 

@@ -170,6 +170,18 @@ class BlocYear(models.Model):
     conference_place = models.CharField(
         _("conference place"), max_length=255, blank=True
     )
+    registration_deadline = models.DateField(
+        _("registration deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Last day on which boards may register their targets."),
+    )
+    reporting_deadline = models.DateField(
+        _("reporting deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Last day on which boards may submit the year's results."),
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from blocs import permissions, selectors
+from blocs import hooks, permissions, selectors
 
 
 @require_safe
@@ -27,6 +27,9 @@ def board_page(request):
     if not permissions.is_board_officer(request.user):
         raise PermissionDenied
     memberships = list(selectors.memberships_list_for_board(user=request.user))
+    links = hooks.board_year_links(request.user, [m.bloc_year_id for m in memberships])
+    for membership in memberships:
+        membership.links = links.get(membership.bloc_year_id, [])
     return render(
         request,
         "blocs/board_detail.html",

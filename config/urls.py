@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("blocs.urls")),
+    path("", include("pledges.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,3 +6,56 @@ class PledgesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "pledges"
     verbose_name = _("Pledges and reporting")
+
+    def ready(self) -> None:
+        from blocs.hooks import BOARD_YEAR_LINKS
+        from blocs.models import User
+        from blocs.roles import register_role_permissions
+        from pledges.selectors import board_year_links
+
+        if board_year_links not in BOARD_YEAR_LINKS:
+            BOARD_YEAR_LINKS.append(board_year_links)
+        register_role_permissions(
+            User.Role.SECRETARIAT,
+            {
+                "pledges.view_indicator",
+                "pledges.add_indicator",
+                "pledges.change_indicator",
+                "pledges.delete_indicator",
+                "pledges.view_validationrule",
+                "pledges.add_validationrule",
+                "pledges.change_validationrule",
+                "pledges.delete_validationrule",
+                "pledges.view_pledge",
+                "pledges.add_pledge",
+                "pledges.change_pledge",
+                "pledges.view_commitment",
+                "pledges.add_commitment",
+                "pledges.change_commitment",
+                "pledges.delete_commitment",
+                "pledges.view_signature",
+                "pledges.view_submission",
+                "pledges.change_submission",
+                "pledges.view_value",
+                "pledges.add_value",
+                "pledges.change_value",
+                "pledges.view_reportingyear",
+                "pledges.change_reportingyear",
+            },
+        )
+        register_role_permissions(
+            User.Role.MINISTRY_VIEWER,
+            {
+                f"pledges.view_{model}"
+                for model in (
+                    "indicator",
+                    "validationrule",
+                    "pledge",
+                    "commitment",
+                    "signature",
+                    "submission",
+                    "value",
+                    "reportingyear",
+                )
+            },
+        )

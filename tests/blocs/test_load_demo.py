@@ -110,6 +110,7 @@ def test_merger_of_seed_003_is_recorded(demo):
         2019: "TN-DHMT",
         2023: "TN-DHMT",
         2024: "TN-DHMT",
+        2026: "TN-DHMT",  # the illustrative reporting year of pledges/demo.py
     }
 
 

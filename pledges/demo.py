@@ -1,0 +1,46 @@
+"""Demo of the reporting cycle: an illustrative current year (2026) of the
+Tây Nguyên và Duyên hải miền Trung bloc, open for reporting, so that a board
+officer who logs in after `make run` has a pledge to sign and a form to fill.
+Its members are those of seed 003/004; nothing else about 2026 comes from a
+seed, which the year's note says. Idempotent like the rest of load_demo."""
+
+import datetime as dt
+
+from blocs import services as bloc_services
+from blocs.demo import TN_DHMT, TN_DHMT_MEMBERS
+from blocs.models import Bloc, BlocYear, Board
+from pledges import services
+from pledges.models import Pledge
+
+YEAR = 2026
+
+
+def load(*, stdout) -> None:
+    bloc = Bloc.objects.get(short_name=TN_DHMT)
+    bloc_year = bloc_services.bloc_year_upsert(
+        bloc=bloc,
+        year=YEAR,
+        registration_deadline=dt.date(2026, 12, 15),
+        reporting_deadline=dt.date(2027, 1, 15),
+        note="Năm minh họa cho bản demo (không lấy từ nguồn): mở báo cáo để thử.",
+    )
+    for board in Board.objects.filter(short_name__in=TN_DHMT_MEMBERS):
+        bloc_services.membership_set(
+            bloc_year=bloc_year, board=board, confirmed=False, source="demo"
+        )
+    services.indicators_copy(bloc_year=bloc_year, actor=None)
+    pledge = Pledge.objects.filter(bloc_year=bloc_year).first()
+    if pledge is None:
+        pledge = services.pledge_create(
+            bloc_year=bloc_year,
+            actor=None,
+            title="Giao ước thi đua năm 2026",
+            signing_place="Quảng Ngãi",
+        )
+    services.submissions_prepare(bloc_year=bloc_year, actor=None)
+    if pledge.status == Pledge.Status.DRAFT:
+        services.pledge_open(pledge=pledge, actor=None)
+    bloc_services.bloc_year_upsert(
+        bloc=bloc, year=YEAR, status=BlocYear.Status.REPORTING
+    )
+    stdout.write(f"Reporting year {bloc_year}: open for the demo board officers.")

@@ -1,0 +1,138 @@
+"""Scoped, optimised reads for the reporting pages and the admin."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from blocs.models import BlocYear, Membership, User
+from blocs.permissions import is_board_officer
+from pledges import calc
+from pledges.models import Indicator, Pledge, Signature, Submission, Value
+from pledges.permissions import pledges_visible_to, submissions_visible_to
+
+
+def submission_get_for_user(*, user: User, pk: int) -> Submission:
+    """A submission the user may see, or 404."""
+    qs = submissions_visible_to(user).select_related(
+        "bloc_year__bloc", "board", "reviewed_by", "submitted_by", "registered_by"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def submission_values(submission: Submission) -> list[Value]:
+    return list(
+        submission.values.select_related("indicator").order_by(
+            "indicator__order", "indicator__code"
+        )
+    )
+
+
+@dataclass
+class ValueRow:
+    value: Value
+    last_year: Decimal | None
+
+    @property
+    def percent(self) -> Decimal | None:
+        return calc.percent_of_plan(self.value.actual, self.value.plan)
+
+
+def board_year_links(
+    user: User, bloc_year_ids: list[int]
+) -> dict[int, list[tuple[str, str]]]:
+    """Links a board officer gets per year on its board page (a blocs hook)."""
+    links: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    if not is_board_officer(user):
+        return links
+    for pk, bloc_year_id in Pledge.objects.filter(
+        bloc_year__in=bloc_year_ids
+    ).values_list("pk", "bloc_year_id"):
+        links[bloc_year_id].append((_("Pledge"), reverse("pledges:pledge", args=[pk])))
+    for pk, bloc_year_id in Submission.objects.filter(
+        bloc_year__in=bloc_year_ids, board=user.board_id
+    ).values_list("pk", "bloc_year_id"):
+        links[bloc_year_id].append(
+            (_("Registration and report"), reverse("pledges:submission", args=[pk]))
+        )
+    return links
+
+
+def pledge_get_for_user(*, user: User, pk: int) -> Pledge:
+    qs = (
+        pledges_visible_to(user)
+        .select_related("bloc_year__bloc")
+        .prefetch_related(
+            "commitments",
+            Prefetch(
+                "signatures",
+                queryset=Signature.objects.select_related("board", "signed_by"),
+            ),
+        )
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+@dataclass
+class CompletenessRow:
+    membership: Membership
+    signature: Signature | None
+    submission: Submission | None
+
+
+def completeness_for_year(bloc_year: BlocYear) -> list[CompletenessRow]:
+    """Per member board: signed, registered, submitted, approved, and when.
+    Four queries whatever the number of boards."""
+    members = list(
+        bloc_year.memberships.select_related("board").order_by("board__province")
+    )
+    signatures = {
+        s.board_id: s
+        for s in Signature.objects.filter(pledge__bloc_year=bloc_year).select_related(
+            "signed_by"
+        )
+    }
+    submissions = {
+        s.board_id: s
+        for s in bloc_year.submissions.select_related(
+            "registered_by", "submitted_by", "reviewed_by"
+        )
+    }
+    return [
+        CompletenessRow(m, signatures.get(m.board_id), submissions.get(m.board_id))
+        for m in members
+    ]
+
+
+@dataclass
+class TotalRow:
+    indicator: Indicator
+    total: calc.Total
+
+
+def bloc_totals(bloc_year: BlocYear, *, approved_only: bool = False) -> list[TotalRow]:
+    """Sum over boards of each summed indicator, and % of the summed plan."""
+    indicators = list(
+        bloc_year.indicators.filter(aggregation=Indicator.Aggregation.SUM).order_by(
+            "order", "code"
+        )
+    )
+    values = Value.objects.filter(submission__bloc_year=bloc_year)
+    if approved_only:
+        values = values.filter(submission__status=Submission.Status.APPROVED)
+    pairs: dict[int, list] = defaultdict(list)
+    for indicator_id, actual, plan in values.values_list(
+        "indicator_id", "actual", "plan"
+    ):
+        pairs[indicator_id].append((actual, plan))
+    return [TotalRow(i, calc.bloc_total(i.code, pairs[i.pk])) for i in indicators]
+
+
+def submissions_for_review(*, user: User) -> QuerySet[Submission]:
+    return submissions_visible_to(user).select_related(
+        "bloc_year__bloc", "board", "submitted_by", "reviewed_by"
+    )

@@ -1,0 +1,50 @@
+"""Every state change of the pledges app goes through these functions."""
+
+from pledges.services.evidence import evidence_add, evidence_check
+from pledges.services.reporting import (
+    Entry,
+    Locks,
+    StaleEditError,
+    last_year_values,
+    submission_findings,
+    submission_locks,
+    submission_register,
+    submission_save,
+    submission_submit,
+)
+from pledges.services.review import (
+    submission_approve,
+    submission_reopen,
+    submission_return,
+)
+from pledges.services.setup import (
+    indicators_copy,
+    pledge_close,
+    pledge_create,
+    pledge_open,
+    pledge_sign,
+    submissions_prepare,
+)
+
+__all__ = [
+    "Entry",
+    "Locks",
+    "StaleEditError",
+    "evidence_add",
+    "evidence_check",
+    "indicators_copy",
+    "last_year_values",
+    "pledge_close",
+    "pledge_create",
+    "pledge_open",
+    "pledge_sign",
+    "submission_approve",
+    "submission_findings",
+    "submission_locks",
+    "submission_register",
+    "submission_reopen",
+    "submission_return",
+    "submission_save",
+    "submission_submit",
+    "submissions_prepare",
+]

@@ -1,0 +1,322 @@
+"""A board fills in its registration and results: locks, drafts, submission."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from blocs.models import AuditEvent, BlocYear, User
+from blocs.services import audit_record
+from pledges import calc
+from pledges.models import ABSOLUTE_MAX, Submission, Value
+from pledges.permissions import can_edit_submission
+
+S = Submission.Status
+
+
+class StaleEditError(ValidationError):
+    """The submission changed since the form was rendered."""
+
+
+def _date(value: dt.date | dt.datetime) -> str:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+@dataclass(frozen=True)
+class Locks:
+    """Why the plans or the results cannot change now (None: they can), in
+    words a board can act on, and a notice to show while the form is open."""
+
+    plans: str | None
+    values: str | None
+    notice: str | None = None
+
+
+def submission_locks(submission: Submission, *, today: dt.date | None = None) -> Locks:
+    today = today or timezone.localdate()
+    bloc_year = submission.bloc_year
+    if bloc_year.status == BlocYear.Status.CLOSED:
+        reason = _("The year %(year)s is closed: its data can no longer change.") % {
+            "year": bloc_year.year
+        }
+        return Locks(reason, reason)
+    if submission.status == S.APPROVED:
+        reviewer = submission.reviewed_by
+        reason = _(
+            "Approved by %(name)s on %(date)s. To change a value, ask the secretariat "
+            "to reopen the report."
+        ) % {
+            "name": reviewer.get_full_name() or reviewer.username if reviewer else "—",
+            "date": _date(submission.reviewed_at),
+        }
+        return Locks(reason, reason)
+    if submission.status == S.SUBMITTED:
+        reason = _(
+            "Submitted on %(date)s and waiting for the secretariat's review."
+        ) % {"date": _date(submission.submitted_at)}
+        return Locks(reason, reason)
+    reopened = (
+        submission.reopened_until is not None and today <= submission.reopened_until
+    )
+    notice = None
+    if reopened:
+        notice = _("Reopened for your board until %(date)s.") % {
+            "date": _date(submission.reopened_until)
+        }
+    plans = values = None
+    deadline = bloc_year.registration_deadline
+    if deadline and today > deadline and not reopened:
+        plans = _(
+            "Registration closed on %(date)s: the registered plan can no longer change."
+        ) % {"date": _date(deadline)}
+    deadline = bloc_year.reporting_deadline
+    if deadline and today > deadline and not reopened:
+        values = _(
+            "The reporting deadline passed on %(date)s. Ask the secretariat to reopen "
+            "the report for your board."
+        ) % {"date": _date(deadline)}
+    return Locks(plans, values, notice)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a board typed for one indicator."""
+
+    plan: Decimal | None = None
+    actual: Decimal | None = None
+    text: str = ""
+    note: str = ""
+
+
+def _fmt(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _lock_for_update(submission: Submission, actor: User, expected_version: int):
+    sub = (
+        Submission.objects.select_for_update()
+        .select_related("bloc_year", "board", "reviewed_by")
+        .get(pk=submission.pk)
+    )
+    if not can_edit_submission(actor, sub):
+        raise PermissionDenied
+    if sub.version != expected_version:
+        last = (
+            AuditEvent.objects.filter(
+                object_type="pledges.submission", object_id=str(sub.pk)
+            )
+            .select_related("actor")
+            .first()
+        )
+        who = (
+            (last.actor.get_full_name() or last.actor.username)
+            if last and last.actor
+            else "—"
+        )
+        when = timezone.localtime(last.at).strftime("%H:%M %d/%m/%Y") if last else "—"
+        raise StaleEditError(
+            _(
+                "%(name)s changed this report at %(time)s, after you opened it. Your "
+                "entries were not saved: they are still in the form below. Open the "
+                "report again in a new tab, compare, and enter your changes again."
+            ),
+            params={"name": who, "time": when},
+        )
+    return sub
+
+
+def _check_range(indicator, number: Decimal) -> None:
+    """The same bounds as the form's, for callers that bypass it (import)."""
+    if number < 0 and not indicator.allow_negative:
+        raise ValidationError(
+            _("%(name)s cannot be negative."), params={"name": indicator.name}
+        )
+    limit = indicator.max_value if indicator.max_value is not None else ABSOLUTE_MAX
+    if abs(number) > limit:
+        raise ValidationError(
+            _("%(name)s cannot exceed %(max)s."),
+            params={"name": indicator.name, "max": formats.number_format(limit)},
+        )
+
+
+def _apply(
+    sub: Submission,
+    actor: User,
+    entries: dict[int, Entry],
+    award_target: str | None,
+    locks: Locks,
+) -> dict:
+    """Write what changed; refuse changes that a lock forbids. Returns the
+    changes as {code: {field: [old, new]}} for the audit trail."""
+    changes: dict[str, dict] = {}
+    changed_rows = []
+    for value in sub.values.select_related("indicator"):
+        entry = entries.get(value.indicator_id)
+        if entry is None:
+            continue
+        row: dict[str, list] = {}
+        plan = entry.plan if value.indicator.has_plan else value.plan
+        for field, new, lock in (
+            ("plan", plan, locks.plans),
+            ("actual", entry.actual, locks.values),
+            ("text", entry.text, locks.values),
+            ("note", entry.note, locks.values),
+        ):
+            old = getattr(value, field)
+            if old == new or (old in ("", None) and new in ("", None)):
+                continue
+            if lock:
+                raise ValidationError(lock)
+            if isinstance(new, Decimal):
+                _check_range(value.indicator, new)
+            setattr(value, field, new)
+            row[field] = [
+                _fmt(old) if isinstance(old, Decimal) else old,
+                _fmt(new) if isinstance(new, Decimal) else new,
+            ]
+        if row:
+            changes[value.indicator.code] = row
+            changed_rows.append(value)
+    for value in changed_rows:
+        value.full_clean(exclude=["submission", "indicator"])
+    Value.objects.bulk_update(changed_rows, ["plan", "actual", "text", "note"])
+    if award_target is not None and award_target != sub.award_target:
+        if locks.plans:
+            raise ValidationError(locks.plans)
+        changes["award_target"] = [sub.award_target, award_target]
+        sub.award_target = award_target
+    return changes
+
+
+def _bump(sub: Submission, actor: User, action: str, changes: dict) -> Submission:
+    sub.version += 1
+    sub.full_clean()
+    sub.save()
+    audit_record(actor=actor, action=action, obj=sub, changes=changes)
+    return sub
+
+
+@transaction.atomic
+def submission_save(
+    *,
+    submission: Submission,
+    actor: User,
+    expected_version: int,
+    entries: dict[int, Entry],
+    award_target: str | None = None,
+) -> Submission:
+    """Save a draft: whatever the locks allow, nothing if the form was stale."""
+    sub = _lock_for_update(submission, actor, expected_version)
+    changes = _apply(sub, actor, entries, award_target, submission_locks(sub))
+    if not changes:
+        return sub
+    return _bump(sub, actor, "submission.save", changes)
+
+
+@transaction.atomic
+def submission_register(
+    *,
+    submission: Submission,
+    actor: User,
+    expected_version: int,
+    entries: dict[int, Entry],
+    award_target: str,
+) -> Submission:
+    """Register the year's plan (đăng ký thi đua): every planned indicator
+    needs a plan value, before the registration deadline."""
+    sub = _lock_for_update(submission, actor, expected_version)
+    locks = submission_locks(sub)
+    if locks.plans:
+        raise ValidationError(locks.plans)
+    changes = _apply(sub, actor, entries, award_target, locks)
+    missing = [
+        v.indicator.name
+        for v in sub.values.select_related("indicator")
+        if v.indicator.has_plan and v.plan is None
+    ]
+    if missing:
+        raise ValidationError(
+            _("Enter a plan for every planned indicator: %(names)s."),
+            params={"names": "; ".join(missing)},
+        )
+    sub.registered_at, sub.registered_by = timezone.now(), actor
+    changes["registered"] = [None, timezone.localtime(sub.registered_at).isoformat()]
+    return _bump(sub, actor, "submission.register", changes)
+
+
+def last_year_values(submission: Submission) -> dict[str, Decimal | None]:
+    """The board's approved figures of the previous year, by indicator code,
+    whichever bloc it was in then."""
+    rows = Value.objects.filter(
+        submission__board=submission.board_id,
+        submission__bloc_year__year=submission.bloc_year.year - 1,
+        submission__status=S.APPROVED,
+    ).values_list("indicator__code", "actual")
+    return dict(rows)
+
+
+def submission_findings(submission: Submission) -> list[calc.Finding]:
+    """The validation rules a submission's current figures break."""
+    values = list(submission.values.select_related("indicator"))
+    actual = {v.indicator.code: v.actual for v in values if v.indicator.is_numeric}
+    plan = {v.indicator.code: v.plan for v in values if v.indicator.has_plan}
+    rules = [
+        calc.Rule(
+            id=r.pk,
+            message=r.name,
+            severity=r.severity,
+            kind=r.kind,
+            left=r.left,
+            operator=r.operator,
+            right=r.right,
+            threshold=r.threshold,
+        )
+        for r in submission.bloc_year.validation_rules.filter(active=True)
+    ]
+    return calc.evaluate(rules, actual, plan, last_year_values(submission))
+
+
+@transaction.atomic
+def submission_submit(
+    *,
+    submission: Submission,
+    actor: User,
+    expected_version: int,
+    entries: dict[int, Entry] | None = None,
+    award_target: str | None = None,
+) -> Submission:
+    """Save the entries and submit, or change nothing at all: a broken
+    blocking rule, or a warning without a note, refuses the whole request."""
+    sub = _lock_for_update(submission, actor, expected_version)
+    if sub.status not in (S.DRAFT, S.RETURNED):
+        raise ValidationError(
+            _("This report is %(status)s: it cannot be submitted again."),
+            params={"status": sub.get_status_display().lower()},
+        )
+    locks = submission_locks(sub)
+    if locks.values:
+        raise ValidationError(locks.values)
+    changes = _apply(sub, actor, entries or {}, award_target, locks)
+    findings = submission_findings(sub)
+    notes = dict(sub.values.values_list("indicator__code", "note"))
+    problems = [f.rule.message for f in findings if f.is_error]
+    problems += [
+        _("%(rule)s (%(codes)s): add a note to explain.")
+        % {"rule": f.rule.message, "codes": ", ".join(f.codes)}
+        for f in findings
+        if not f.is_error and not any(notes.get(code, "").strip() for code in f.codes)
+    ]
+    if problems:
+        raise ValidationError(list(dict.fromkeys(problems)))
+    old = sub.status
+    sub.status = S.SUBMITTED
+    sub.submitted_at, sub.submitted_by = timezone.now(), actor
+    sub.values.filter(flagged=True).update(flagged=False)
+    changes["status"] = [old, S.SUBMITTED]
+    return _bump(sub, actor, "submission.submit", changes)
