@@ -1,7 +1,7 @@
 """Django strings that users can meet but Django's Vietnamese catalogue leaves
 untranslated; listing them here puts them into our own locale/vi catalogue."""
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 DJANGO_STRINGS_MISSING_IN_VI = [
     gettext_noop("Toggle navigation"),
@@ -26,4 +26,72 @@ DJANGO_STRINGS_MISSING_IN_VI = [
     gettext_noop("That page number is less than 1"),
     gettext_noop("That page contains no results"),
     gettext_noop("Date out of range"),
+    # Django's own Vietnamese for these reads badly ("số tổng thể"); ours wins
+    # because LOCALE_PATHS comes before Django's catalogues.
+    gettext_noop("Enter a whole number."),
+    gettext_noop("Enter a number."),
+    gettext_noop("This field is required."),
+]
+
+DJANGO_PLURALS_REPHRASED_IN_VI = [
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s digit in total.",
+        "Ensure that there are no more than %(max)s digits in total.",
+        "max",
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s decimal place.",
+        "Ensure that there are no more than %(max)s decimal places.",
+        "max",
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s digit before the decimal point.",
+        "Ensure that there are no more than %(max)s digits before the decimal point.",
+        "max",
+    ),
+]
+
+# django-import-export ships no Vietnamese catalogue: its user-facing strings.
+IMPORT_EXPORT_STRINGS = [
+    gettext_noop("Import"),
+    gettext_noop("Export"),
+    gettext_noop("Export selected %(verbose_name_plural)s"),
+    gettext_noop(
+        "%(exc_name)s encountered while trying to read file. Ensure you have chosen "
+        "the correct format for the file."
+    ),
+    gettext_noop(
+        "No valid data to import. Ensure your file has the correct headers or data "
+        "for import."
+    ),
+    gettext_noop("Resource"),
+    gettext_noop("Format"),
+    gettext_noop("File to import"),
+    gettext_noop('Select at least 1 field for "%(resource_name)s" to export'),
+    gettext_noop("This exporter will export the following fields: "),
+    gettext_noop("Select all"),
+    gettext_noop("Submit"),
+    gettext_noop(
+        "Below is a preview of data to be imported. If you are satisfied with the "
+        "results, click 'Confirm import'"
+    ),
+    gettext_noop("Confirm import"),
+    gettext_noop("Errors"),
+    gettext_noop("Line number"),
+    gettext_noop("Some rows failed to validate"),
+    gettext_noop(
+        "Please correct these errors in your data where possible, then reupload it "
+        "using the form above."
+    ),
+    gettext_noop("Row"),
+    gettext_noop("Non field specific"),
+    gettext_noop("Preview"),
+    gettext_noop("New"),
+    gettext_noop("Skipped"),
+    gettext_noop("Update"),
+    gettext_noop("This importer will import the following fields: "),
+    gettext_noop("Value could not be parsed."),
+    ngettext_lazy(
+        "Export %(len)s selected item.", "Export %(len)s selected items.", "len"
+    ),
 ]

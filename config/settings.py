@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Spreadsheet import/export in the admin (its templates and static files).
+    "import_export",
     "blocs",
     "pledges",
     "scoring",
@@ -118,6 +120,10 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Not IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT: it only strips a leading "="
+# and turns every cell, numbers and blanks included, into text. Exported text
+# is escaped by pledges.importexport instead ("'=…", "'+…", "'-…", "'@…").
 
 # Security: strict unless DEBUG; each can still be set from the environment
 # (for example behind a TLS-terminating proxy on a private network).

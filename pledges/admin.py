@@ -30,11 +30,11 @@ from pledges.models import (
 )
 
 
-def _report(modeladmin, request, done: int, message_one: str, message_many: str):
+def _report(modeladmin, request, done: int, message: str):
+    """``message`` comes from an ngettext call at the caller, where
+    makemessages can see its literal strings."""
     if done:
-        modeladmin.message_user(
-            request, ngettext(message_one, message_many, done) % {"count": done}
-        )
+        modeladmin.message_user(request, message % {"count": done})
 
 
 def _run_each(modeladmin, request, objects, call) -> int:
@@ -210,7 +210,10 @@ class PledgeAdmin(YearScopedAdmin):
             lambda p: services.pledge_open(pledge=p, actor=request.user),
         )
         _report(
-            self, request, done, "%(count)d pledge opened.", "%(count)d pledges opened."
+            self,
+            request,
+            done,
+            ngettext("%(count)d pledge opened.", "%(count)d pledges opened.", done),
         )
 
     @admin.action(description=_("Close signing"), permissions=["manage"])
@@ -222,7 +225,10 @@ class PledgeAdmin(YearScopedAdmin):
             lambda p: services.pledge_close(pledge=p, actor=request.user),
         )
         _report(
-            self, request, done, "%(count)d pledge closed.", "%(count)d pledges closed."
+            self,
+            request,
+            done,
+            ngettext("%(count)d pledge closed.", "%(count)d pledges closed.", done),
         )
 
 
@@ -236,7 +242,7 @@ class ValueInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("indicator")
 
-    @admin.display(description=_("% of plan"))
+    @admin.display(description=_("Share of plan"))
     def percent(self, obj):
         percent = selectors.calc.percent_of_plan(obj.actual, obj.plan)
         return "—" if percent is None else f"{num(percent, 2)}%"
@@ -338,8 +344,7 @@ class SubmissionAdmin(ScopedAdmin):
             self,
             request,
             done,
-            "%(count)d report approved.",
-            "%(count)d reports approved.",
+            ngettext("%(count)d report approved.", "%(count)d reports approved.", done),
         )
 
     def _intermediate(self, request, queryset, form, title, action):
@@ -382,8 +387,9 @@ class SubmissionAdmin(ScopedAdmin):
                 self,
                 request,
                 done,
-                "%(count)d report returned.",
-                "%(count)d reports returned.",
+                ngettext(
+                    "%(count)d report returned.", "%(count)d reports returned.", done
+                ),
             )
             return None
         return self._intermediate(
@@ -417,8 +423,9 @@ class SubmissionAdmin(ScopedAdmin):
                 self,
                 request,
                 done,
-                "%(count)d report reopened.",
-                "%(count)d reports reopened.",
+                ngettext(
+                    "%(count)d report reopened.", "%(count)d reports reopened.", done
+                ),
             )
             return None
         return self._intermediate(
@@ -514,9 +521,10 @@ class ReportingYearAdmin(ScopedAdmin):
     def has_manage_permission(self, request):
         return request.user.is_superuser or is_secretariat(request.user)
 
-    def _year_action(self, request, queryset, call, one, many):
+    def _year_action(self, request, queryset, call, message):
+        """``message(done)`` returns the ngettext text for ``done`` years."""
         done = _run_each(self, request, queryset, call)
-        _report(self, request, done, one, many)
+        _report(self, request, done, message(done))
 
     @admin.action(description=_("Copy the indicator catalogue"), permissions=["manage"])
     def copy_catalogue(self, request, queryset):
@@ -524,8 +532,11 @@ class ReportingYearAdmin(ScopedAdmin):
             request,
             queryset,
             lambda y: services.indicators_copy(bloc_year=y, actor=request.user),
-            "%(count)d year has its catalogue.",
-            "%(count)d years have their catalogue.",
+            lambda n: ngettext(
+                "%(count)d year has its catalogue.",
+                "%(count)d years have their catalogue.",
+                n,
+            ),
         )
 
     @admin.action(
@@ -536,8 +547,11 @@ class ReportingYearAdmin(ScopedAdmin):
             request,
             queryset,
             lambda y: services.submissions_prepare(bloc_year=y, actor=request.user),
-            "%(count)d year is ready for reporting.",
-            "%(count)d years are ready for reporting.",
+            lambda n: ngettext(
+                "%(count)d year is ready for reporting.",
+                "%(count)d years are ready for reporting.",
+                n,
+            ),
         )
 
     @admin.action(description=_("Create the pledge"), permissions=["manage"])
@@ -546,8 +560,9 @@ class ReportingYearAdmin(ScopedAdmin):
             request,
             queryset,
             lambda y: services.pledge_create(bloc_year=y, actor=request.user),
-            "%(count)d pledge created.",
-            "%(count)d pledges created.",
+            lambda n: ngettext(
+                "%(count)d pledge created.", "%(count)d pledges created.", n
+            ),
         )
 
     def get_urls(self):
@@ -600,3 +615,6 @@ class ReportingYearAdmin(ScopedAdmin):
                 "opts": self.model._meta,
             },
         )
+
+
+from pledges import admin_values  # noqa: E402, F401

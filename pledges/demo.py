@@ -20,8 +20,9 @@ def load(*, stdout) -> None:
     bloc_year = bloc_services.bloc_year_upsert(
         bloc=bloc,
         year=YEAR,
-        registration_deadline=dt.date(2026, 12, 15),
-        reporting_deadline=dt.date(2027, 1, 15),
+        # Late deadlines keep the demo form open for whoever tries it.
+        registration_deadline=dt.date(2027, 1, 15),
+        reporting_deadline=dt.date(2027, 1, 31),
         note="Năm minh họa cho bản demo (không lấy từ nguồn): mở báo cáo để thử.",
     )
     for board in Board.objects.filter(short_name__in=TN_DHMT_MEMBERS):

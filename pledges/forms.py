@@ -1,8 +1,10 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from blocs.templatetags.vn import num
 from pledges.models import (
     ABSOLUTE_MAX,
     DECIMAL_PLACES,
@@ -28,11 +30,19 @@ def plain(number: Decimal | None) -> Decimal | None:
 
 def _number_field(indicator: Indicator, label: str, disabled: bool) -> forms.Field:
     """A number field in the user's language: 2.470,7 in Vietnamese, 2,470.7 in
-    English, bounded by the indicator's range."""
+    English, bounded by the indicator's range (the bound shown the same way)."""
     limit = indicator.max_value if indicator.max_value is not None else ABSOLUTE_MAX
+    validators = [
+        MaxValueValidator(limit, _("Must not exceed %(max)s.") % {"max": num(limit)}),
+        MinValueValidator(
+            -limit if indicator.allow_negative else 0,
+            _("Must not be below %(min)s.") % {"min": num(-limit)}
+            if indicator.allow_negative
+            else _("Must not be negative."),
+        ),
+    ]
     bounds = {
-        "max_value": limit,
-        "min_value": None if indicator.allow_negative else 0,
+        "validators": validators,
         "required": False,
         "localize": True,
         "label": label,

@@ -107,7 +107,7 @@ class ValidationRule(models.Model):
     class Kind(models.TextChoices):
         COMPARE = "compare", _("Compare two sums of indicators")
         CHANGE = "change", _("Change from last year above a share")
-        PLAN_RATIO = "plan_ratio", _("% of plan above a bound")
+        PLAN_RATIO = "plan_ratio", _("Share of plan above a bound")
 
     class Operator(models.TextChoices):
         EQ = "eq", "="

@@ -82,6 +82,11 @@ def submission_detail(request, pk):
     if not editable:
         raise PermissionDenied
     initial = ReportForm.initial_for(submission, values)
+    if locks.plans and locks.values:
+        form = ReportForm(request.POST, initial=initial, **form_kwargs)
+        form.is_valid()  # every field is disabled: nothing posted is taken
+        form.add_error(None, locks.values)
+        return _report_page(request, submission, form, status=400)
     form = ReportForm(request.POST, initial=initial, **form_kwargs)
     action = request.POST.get("action", "save")
     if action not in ACTIONS:

@@ -11,9 +11,14 @@ It logs in as the demo users through the login form, in Debian's Chromium
 (``/usr/bin/chromium``; no browser is downloaded), and writes full-page PNGs
 at a 1280x800 viewport to ``docs/screenshots/``. It stops at the first page
 that answers with an error or does not show what it should.
+
+It writes, too: ``report-form.png`` saves a draft of bql.dungquat's 2026
+report with a few figures (the same ones on every run), so run it against a
+throw-away demo database, never a real one.
 """
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -33,6 +38,20 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
+# (indicator name, "plan" or "actual", as a Vietnamese official types it):
+# consistent figures, so the catalogue's rules (FDI + DDI = new projects) hold.
+REPORT_FIGURES = [
+    ("Số dự án cấp mới", "plan", "120"),
+    ("Số dự án cấp mới", "actual", "132"),
+    ("Trong đó: dự án FDI", "actual", "100"),
+    ("Trong đó: dự án DDI", "actual", "32"),
+    ("Vốn đăng ký cấp mới và tăng thêm (FDI)", "plan", "1.016,87"),
+    ("Vốn đăng ký cấp mới và tăng thêm (FDI)", "actual", "2.470,7"),
+    ("Vốn đăng ký cấp mới và tăng thêm (DDI)", "plan", "15.000"),
+    ("Vốn đăng ký cấp mới và tăng thêm (DDI)", "actual", "18.250,5"),
+    ("Số lao động", "plan", "45.000"),
+    ("Số lao động", "actual", "46.218"),
+]
 
 
 class ShotError(RuntimeError):
@@ -115,6 +134,57 @@ class Shooter:
                 raise ShotError(f"TN-DHMT 2024 link led to {page.url}")
             self.save(page, "admin-blocyear-change.png", "TN-DHMT 2024")
 
+    def report_form(self) -> None:
+        """A board officer's 2026 report with a few figures typed the
+        Vietnamese way (thousands ".", decimal ","), saved as a draft."""
+        with self.context() as ctx:
+            page = ctx.new_page()
+            self.log_in(page, "bql.dungquat")
+            self.goto(page, "/board/")
+            row = page.locator("table.data tbody tr").filter(
+                has=page.locator("td", has_text=re.compile(r"^2026$"))
+            )
+            link = row.locator("a[href*='/submissions/']")
+            if link.count() != 1:
+                raise ShotError("no single link to the 2026 report on /board/")
+            with page.expect_navigation():
+                link.click()
+            if not re.search(r"/submissions/\d+/$", page.url):
+                raise ShotError(f"the 2026 report link led to {page.url}")
+            for name, field, typed in REPORT_FIGURES:
+                self.report_input(page, name, field).fill(typed)
+            with page.expect_navigation():
+                page.locator("button[name=action][value=save]").click()
+            if page.locator("ul.messages li.success").count() != 1:
+                raise ShotError(
+                    f"saving the 2026 report showed no success ({page.url})"
+                )
+            for name, field, typed in REPORT_FIGURES:
+                shown = self.report_input(page, name, field).input_value()
+                if shown != typed:
+                    raise ShotError(
+                        f"{name} ({field}): typed {typed!r}, shown {shown!r}"
+                    )
+            self.save(page, "report-form.png", "2026")
+
+    @staticmethod
+    def report_input(page: Page, name: str, field: str):
+        """The plan or actual input on the report row of the indicator ``name``."""
+        row = page.locator("table.report tbody tr").filter(
+            has=page.locator(
+                "th[scope=row]", has_text=re.compile("^" + re.escape(name))
+            )
+        )
+        box = row.locator(f"input[name^={field}_]")
+        if box.count() != 1:
+            raise ShotError(f"no single {field} input for {name!r} on {page.url}")
+        if box.is_disabled():
+            # The demo's deadlines have passed (or the report was submitted).
+            lock = page.locator("[data-testid=lock]")
+            why = lock.inner_text() if lock.count() else "no reason shown"
+            raise ShotError(f"the {field} of {name!r} is locked: {why}")
+        return box
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -135,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
             shooter.board()
             shooter.overview()
             shooter.admin_bloc_years()
+            shooter.report_form()
         except ShotError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1

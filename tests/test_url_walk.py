@@ -10,10 +10,14 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from blocs import services
 from blocs.models import Board
+from pledges import services as pledge_services
+from pledges.models import Submission
+from tests import factories
 
 ROLES = [
     "anonymous",
@@ -52,6 +56,29 @@ SITE = {
         "superuser": OK,
         "*": FORBIDDEN,
     },
+    # Another board's report and evidence (same bloc): the officer gets 404.
+    "pledges:submission": {
+        "anonymous": REDIRECT,
+        "board_officer": NOT_FOUND,
+        "other_secretariat": NOT_FOUND,
+        "*": OK,
+    },
+    "pledges:evidence": {
+        "anonymous": REDIRECT,
+        "board_officer": NOT_FOUND,
+        "other_secretariat": NOT_FOUND,
+        "*": OK,
+    },
+    "pledges:evidence_upload": {"*": NOT_ALLOWED},  # POST only
+    # The bloc's pledge: every member reads it.
+    "pledges:pledge": {"anonymous": REDIRECT, "other_secretariat": NOT_FOUND, "*": OK},
+}
+# Which object fills the <int:pk> of each site URL.
+SITE_OBJECTS = {
+    "pledges:submission": "submission",
+    "pledges:evidence": "evidence",
+    "pledges:evidence_upload": "submission",
+    "pledges:pledge": "pledge",
 }
 
 # Admin model pages for staff: per model, per role, status per action.
@@ -112,6 +139,44 @@ ADMIN_MODELS = {
     },
 }
 
+YEAR_SETUP = {  # indicators and rules: the year's secretariat edits them
+    "superuser": FULL,
+    "ministry": READ_NO_DELETE,
+    "secretariat": FULL,
+    "other_secretariat": FULL
+    | {"change": REDIRECT, "history": REDIRECT, "delete": REDIRECT},
+}
+ADMIN_MODELS |= {
+    "indicator": YEAR_SETUP,
+    "validationrule": YEAR_SETUP,
+    "pledge": {
+        "superuser": FULL,
+        "ministry": READ_NO_DELETE,
+        "secretariat": READ_NO_DELETE | {"add": OK},
+        "other_secretariat": READ_NO_DELETE | {"add": OK} | OUT_OF_SCOPE,
+    },
+    "submission": {
+        "superuser": READ_NO_DELETE,
+        "ministry": READ_NO_DELETE,
+        "secretariat": READ_NO_DELETE,
+        # The audit history page answers 404 outside the scope.
+        "other_secretariat": READ_NO_DELETE | OUT_OF_SCOPE | {"history": NOT_FOUND},
+    },
+    "reportingyear": {
+        "superuser": READ_NO_DELETE,
+        "ministry": READ_NO_DELETE,
+        "secretariat": READ_NO_DELETE,
+        "other_secretariat": READ_NO_DELETE | OUT_OF_SCOPE,
+    },
+}
+ADMIN_MODELS["value"] = {  # read in the admin; changed only by import
+    "superuser": READ_NO_DELETE,
+    "ministry": READ_NO_DELETE,
+    "secretariat": READ_NO_DELETE,
+    "other_secretariat": READ_NO_DELETE | OUT_OF_SCOPE,
+}
+REPORTING_PAGES = {"other_secretariat": NOT_FOUND, "*": OK}
+
 # Other admin pages for staff (non-staff and anonymous go to the admin login).
 ADMIN_OTHER = {
     "admin:index": {"*": OK},
@@ -126,6 +191,12 @@ ADMIN_OTHER = {
     "admin:app_list:blocs": {"*": OK},
     "admin:app_list:auth": {"superuser": OK, "*": NOT_FOUND},
     "admin:catch_all": {"*": NOT_FOUND},
+    "admin:pledges_reportingyear_completeness": REPORTING_PAGES,
+    # Import for secretariats (each into its own bloc only), export for readers.
+    "admin:pledges_value_import": {"ministry": FORBIDDEN, "*": OK},
+    "admin:pledges_value_process_import": {"*": NOT_ALLOWED},  # POST only
+    "admin:pledges_value_export": {"*": OK},
+    "admin:pledges_reportingyear_totals": REPORTING_PAGES,
 }
 
 
@@ -134,11 +205,30 @@ def _pick(table, role):
 
 
 def _objects(world):
-    """The ids that object URLs are filled with: all inside ``world.own``."""
+    """The ids that object URLs are filled with: all inside ``world.own``;
+    reports and evidence belong to a board other than the officer's."""
     event = services.audit_record(
         actor=world.users["secretariat"], action="test", obj=world.own_year
     )
+    year = world.own_year
+    pledge_services.indicators_copy(bloc_year=year, actor=None)
+    pledge_services.submissions_prepare(bloc_year=year, actor=None)
+    pledge = pledge_services.pledge_create(bloc_year=year, actor=None)
+    neighbour = Submission.objects.get(bloc_year=year, board=world.own_boards[0])
+    evidence = pledge_services.evidence_add(
+        submission=neighbour,
+        actor=factories.user(role="board_officer", board=world.own_boards[0]),
+        expected_version=neighbour.version,
+        upload=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4 test"),
+    )
     return {
+        "submission": neighbour.pk,
+        "evidence": evidence.pk,
+        "pledge": pledge.pk,
+        "indicator": year.indicators.first().pk,
+        "validationrule": year.validation_rules.first().pk,
+        "reportingyear": year.pk,
+        "value": neighbour.values.first().pk,
         "ministry": world.own.ministry_id,
         "bloc": world.own.pk,
         "board": world.own_boards[0].pk,
@@ -158,7 +248,17 @@ def _cases(world):
     for route, name in _patterns():
         if not route.startswith("admin/"):
             assert name in SITE, f"no expectation for {route} ({name})"
-            cases.append((name, "/" + route, SITE[name]))
+            url = "/" + route
+            if name in SITE_OBJECTS:
+                url = url.replace("<int:pk>", str(ids[SITE_OBJECTS[name]]))
+            cases.append((name, url, SITE[name]))
+            continue
+        if name in (
+            "admin:pledges_reportingyear_completeness",
+            "admin:pledges_reportingyear_totals",
+        ):
+            url = "/" + route.replace("<int:pk>", str(ids["reportingyear"]))
+            cases.append((name, url, ADMIN_OTHER[name]))
             continue
         if route.startswith("admin/^(?P<app_label>"):
             for app in ("auth", "blocs"):
@@ -211,7 +311,10 @@ def _expected(route_label, url, table, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_url_answers_each_role_as_allowed(world, client_for, role):
+def test_every_url_answers_each_role_as_allowed(
+    world, client_for, role, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     client = client_for(world.users[role])
     wrong = []
     cases = _cases(world)

@@ -1,0 +1,375 @@
+"""Plans and results as a spreadsheet: one row per board and indicator.
+
+The secretariat exports a bloc-year, fills in or corrects plan and actual
+columns, and imports the file back in the admin. An import only updates
+existing value rows, found by (bloc, year, board, indicator); it is all or
+nothing, and its one write goes through ``values_import`` (audited, with
+the reports' versions bumped). Text cells are escaped against formula
+injection on export and unescaped on import, so a file round-trips.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+from import_export.results import RowResult
+
+from blocs.models import Bloc, BlocYear
+from pledges.models import Indicator, Value
+from pledges.permissions import submissions_visible_to
+from pledges.services.importing import (
+    IMPORTED_FIELDS,
+    number_is_float_safe,
+    number_parse,
+    number_text,
+    submission_import_check,
+    submission_in_import_scope,
+    value_check,
+    values_import,
+)
+
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+KEY_COLUMNS = ("bloc", "year", "board", "indicator")
+
+
+def cell_escape(text: str) -> str:
+    """'=HYPERLINK(…) is shown as text, never run (CSV/formula injection)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def cell_unescape(raw) -> str:
+    text = "" if raw is None else str(raw).strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        text = text[1:]
+    return text
+
+
+def _blank(raw) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def _year(raw) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float):
+        return int(raw) if raw.is_integer() else None
+    text = cell_unescape(raw)
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+class TextCell(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return cell_unescape(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return cell_escape("" if value is None else str(value))
+
+
+class YearCell(widgets.Widget):
+    """A year is a label: 2024, never 2.024."""
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return value if kwargs.get("force_native_type") else str(value)
+
+
+class NumberCell(widgets.Widget):
+    """Machine-format numbers: 2470.7 in CSV; a number cell in XLSX when a
+    spreadsheet keeps the value exactly, else the same machine text."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return number_parse(value)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from error
+
+    def render(self, value, obj=None, **kwargs):
+        native = kwargs.get("force_native_type")
+        if value is None:
+            return None if native else ""
+        if native and number_is_float_safe(value):
+            return int(value) if value == value.to_integral_value() else float(value)
+        return number_text(Decimal(value))
+
+
+def _key_field(attribute: str, column: str, widget=None) -> fields.Field:
+    return fields.Field(
+        attribute=attribute,
+        column_name=column,
+        widget=widget or TextCell(),
+        readonly=True,
+    )
+
+
+class ValueResource(resources.ModelResource):
+    bloc = _key_field("submission__bloc_year__bloc__short_name", "bloc")
+    year = _key_field("submission__bloc_year__year", "year", YearCell())
+    board = _key_field("submission__board__short_name", "board")
+    indicator = _key_field("indicator__code", "indicator")
+    # Export only, to read the file; ignored on import.
+    indicator_name = _key_field("indicator__name", "indicator_name")
+    unit = _key_field("indicator__get_unit_display", "unit")
+    plan = fields.Field(attribute="plan", column_name="plan", widget=NumberCell())
+    actual = fields.Field(attribute="actual", column_name="actual", widget=NumberCell())
+
+    class Meta:
+        model = Value
+        fields = (
+            "bloc",
+            "year",
+            "board",
+            "indicator",
+            "indicator_name",
+            "unit",
+            "plan",
+            "actual",
+        )
+        use_transactions = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def __init__(self, *, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self._reset()
+
+    def _reset(self) -> None:
+        self._values: dict[tuple, Value] = {}
+        self._blocs: set[str] = set()
+        self._boards: dict[tuple, set[str]] = {}
+        self._codes: dict[tuple, set[str]] = {}
+        self._seen: dict[int, int] = {}
+        self._changes: dict[int, dict[str, Decimal | None]] = {}
+        self._dry_run = True
+        self.changed_submissions = []
+
+    # Export --------------------------------------------------------------
+
+    def _scoped(self, queryset: QuerySet[Value]) -> QuerySet[Value]:
+        if self.user is None:
+            return queryset.none()
+        return queryset.filter(
+            submission__in=submissions_visible_to(self.user)
+        ).select_related(
+            "submission__bloc_year__bloc", "submission__board", "indicator"
+        )
+
+    def get_queryset(self):
+        return self._scoped(Value.objects.all()).order_by(
+            "submission__bloc_year__bloc__short_name",
+            "submission__bloc_year__year",
+            "submission__board__short_name",
+            "indicator__order",
+            "indicator__code",
+        )
+
+    def filter_export(self, queryset, **kwargs):
+        return self._scoped(queryset)
+
+    # Import --------------------------------------------------------------
+
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=False,
+        **kwargs,
+    ):
+        # All or nothing, whoever calls: one invalid row refuses the file.
+        self._dry_run = dry_run
+        return super().import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=raise_errors,
+            use_transactions=use_transactions,
+            collect_failed_rows=collect_failed_rows,
+            rollback_on_validation_errors=True,
+            **kwargs,
+        )
+
+    def before_import(self, dataset, **kwargs):
+        dry_run = self._dry_run
+        self._reset()
+        self._dry_run = dry_run
+        if self.user is None:
+            self.user = kwargs.get("user")
+        dataset.headers = [
+            "" if h is None else str(h).strip().lower() for h in dataset.headers or []
+        ]
+        missing = [c for c in KEY_COLUMNS if c not in dataset.headers]
+        if missing:
+            raise ValidationError(
+                _(
+                    "The file lacks the columns %(columns)s. Export the data first "
+                    "to get a file with the right columns."
+                ),
+                params={"columns": ", ".join(missing)},
+            )
+        if not any(c in dataset.headers for c in IMPORTED_FIELDS):
+            raise ValidationError(
+                _("The file has neither a plan nor an actual column: nothing to do.")
+            )
+        self._load(dataset)
+
+    def _load(self, dataset) -> None:
+        """Everything the rows name, in a few queries, not a few per row."""
+        pairs = {
+            (cell_unescape(bloc), _year(year))
+            for bloc, year in zip(dataset["bloc"], dataset["year"], strict=True)
+        }
+        pairs = {(bloc, year) for bloc, year in pairs if bloc and year is not None}
+        names = {bloc for bloc, _year_ in pairs}
+        self._blocs = set(
+            Bloc.objects.filter(short_name__in=names).values_list(
+                "short_name", flat=True
+            )
+        )
+        query = Q(pk__in=[])
+        for bloc, year in pairs:
+            query |= Q(bloc__short_name=bloc, year=year)
+        years = BlocYear.objects.filter(query)
+        for by in years.select_related("bloc"):
+            self._boards[(by.bloc.short_name, by.year)] = set()
+            self._codes[(by.bloc.short_name, by.year)] = set()
+        for bloc, year, code in Indicator.objects.filter(
+            bloc_year__in=years
+        ).values_list("bloc_year__bloc__short_name", "bloc_year__year", "code"):
+            self._codes[(bloc, year)].add(code)
+        values = Value.objects.filter(submission__bloc_year__in=years).select_related(
+            "submission__bloc_year__bloc", "submission__board", "indicator"
+        )
+        for value in values:
+            sub = value.submission
+            year_key = (sub.bloc_year.bloc.short_name, sub.bloc_year.year)
+            self._boards[year_key].add(sub.board.short_name)
+            key = (*year_key, sub.board.short_name, value.indicator.code)
+            self._values[key] = value
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if all(_blank(cell) for cell in row.values()):
+            # A blank line changes nothing (spreadsheets often end with some).
+            result = self.get_row_result_class()()
+            result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return result
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def get_instance(self, instance_loader, row):
+        bloc = cell_unescape(row.get("bloc"))
+        board = cell_unescape(row.get("board"))
+        code = cell_unescape(row.get("indicator"))
+        if not (bloc and board and code) or _blank(row.get("year")):
+            raise ValidationError(_("Fill in the bloc, year, board and indicator."))
+        year = _year(row.get("year"))
+        params = {"bloc": bloc, "year": year, "board": board, "indicator": code}
+        if year is None:
+            raise ValidationError(
+                _("“%(year)s” is not a year."), params={"year": row.get("year")}
+            )
+        if bloc not in self._blocs:
+            raise ValidationError(_("There is no bloc “%(bloc)s”."), params=params)
+        if (bloc, year) not in self._codes:
+            raise ValidationError(
+                _("The bloc %(bloc)s has no year %(year)s."), params=params
+            )
+        if board not in self._boards[(bloc, year)]:
+            raise ValidationError(
+                _("The board “%(board)s” has no report in %(bloc)s %(year)s."),
+                params=params,
+            )
+        if code not in self._codes[(bloc, year)]:
+            raise ValidationError(
+                _(
+                    "The indicator “%(indicator)s” is not in the catalogue of "
+                    "%(bloc)s %(year)s."
+                ),
+                params=params,
+            )
+        value = self._values.get((bloc, year, board, code))
+        if value is None:
+            raise ValidationError(
+                _(
+                    "The report of %(board)s has no row for %(indicator)s yet: "
+                    "open reports for every member first."
+                ),
+                params=params,
+            )
+        return value
+
+    def init_instance(self, row=None):
+        # Never reached (get_instance finds a row or refuses), never wanted.
+        raise ValidationError(_("An import never creates reports or indicators."))
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        number = kwargs.get("row_number")
+        first = self._seen.setdefault(instance.pk, number)
+        if first != number:
+            raise ValidationError(
+                _("This board and indicator are already on row %(row)s."),
+                params={"row": first},
+            )
+        if not submission_in_import_scope(self.user, instance.submission):
+            raise ValidationError(
+                _(
+                    "You may only import into the reports of your own bloc: "
+                    "%(bloc_year)s is not yours."
+                ),
+                params={"bloc_year": str(instance.submission.bloc_year)},
+            )
+        instance.imported_from = {f: getattr(instance, f) for f in IMPORTED_FIELDS}
+
+    def validate_instance(
+        self, instance, import_validation_errors=None, validate_unique=True
+    ):
+        """Only rows that change something or failed to parse get here
+        (unchanged rows are skipped): the form's rules per number, then
+        whether the report may change now."""
+        errors = dict(import_validation_errors or {})
+        changing = [
+            f
+            for f in IMPORTED_FIELDS
+            if getattr(instance, f) != instance.imported_from[f]
+        ]
+        for field in changing:
+            if field in errors:
+                continue
+            try:
+                value_check(
+                    indicator=instance.indicator,
+                    field=field,
+                    number=getattr(instance, field),
+                )
+            except ValidationError as error:
+                errors[field] = error
+        if changing or errors:
+            try:
+                submission_import_check(actor=self.user, submission=instance.submission)
+            except ValidationError as error:
+                errors[NON_FIELD_ERRORS] = error
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # Nothing is written row by row: after_import hands every change of
+        # the file to one audited service call.
+        self._changes[instance.pk] = {
+            f: getattr(instance, f) for f in IMPORTED_FIELDS if f in row
+        }
+
+    def after_import(self, dataset, result, **kwargs):
+        if (
+            self._dry_run
+            or result.has_errors()
+            or result.has_validation_errors()
+            or not self._changes
+        ):
+            return
+        self.changed_submissions = values_import(changes=self._changes, actor=self.user)

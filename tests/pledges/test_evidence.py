@@ -1,0 +1,109 @@
+"""Evidence files: checked by content and size, served only within scope."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from pledges.models import Evidence
+from tests.pledges.conftest import submission_of
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def _zip_not_office() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("evil.exe", "MZ")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def _upload(client, submission, name, content):
+    return client.post(
+        reverse("pledges:evidence_upload", args=[submission.pk]),
+        {"version": submission.version, "file": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("bao-cao.pdf", PDF), ("anh.png", PNG), ("bieu-mau.docx", _docx())],
+)
+def test_accepted_files_are_stored_with_checksum(
+    reporting, client_for, media, name, content
+):
+    sub = submission_of(reporting, reporting.own_boards[2])
+    client = client_for(reporting.users["board_officer"])
+    page = _upload(client, sub, name, content)
+    assert "Đã đính kèm tệp." in page.text
+    evidence = Evidence.objects.get(submission=sub)
+    assert (evidence.name, evidence.size) == (name, len(content))
+    import hashlib
+
+    assert evidence.sha256 == hashlib.sha256(content).hexdigest()
+    download = client.get(reverse("pledges:evidence", args=[evidence.pk]))
+    assert b"".join(download.streaming_content) == content
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("virus.exe", b"MZ\x90\x00", "chỉ nhận tệp PDF"),
+        ("fake.pdf", b"MZ\x90\x00 not a pdf", "không thực sự là tệp PDF"),
+        ("fake.docx", _zip_not_office(), "không thực sự là tệp DOCX"),
+        ("empty.pdf", b"", "rỗng"),
+    ],
+)
+def test_wrong_files_are_refused_with_a_reason(
+    reporting, client_for, media, name, content, message
+):
+    sub = submission_of(reporting, reporting.own_boards[2])
+    client = client_for(reporting.users["board_officer"])
+    page = _upload(client, sub, name, content)
+    assert message in page.text
+    assert not Evidence.objects.exists()
+    assert not any(media.rglob("*.*"))
+
+
+def test_too_large_file_is_refused(reporting, client_for, media, settings):
+    sub = submission_of(reporting, reporting.own_boards[2])
+    client = client_for(reporting.users["board_officer"])
+    big = PDF + b"0" * (10 * 1024 * 1024)
+    page = _upload(client, sub, "lon.pdf", big)
+    assert "giới hạn là 10,0\xa0MB" in page.text
+    assert not Evidence.objects.exists()
+
+
+def test_other_board_cannot_upload_or_download(reporting, client_for, media):
+    own = submission_of(reporting, reporting.own_boards[2])
+    neighbour = submission_of(reporting, reporting.own_boards[0])
+    client = client_for(reporting.users["board_officer"])
+    assert _upload(client, neighbour, "a.pdf", PDF).status_code == 404
+    _upload(client, own, "a.pdf", PDF)
+    evidence = Evidence.objects.get()
+    from tests import factories
+
+    stranger = factories.user(role="board_officer", board=reporting.own_boards[0])
+    url = reverse("pledges:evidence", args=[evidence.pk])
+    assert client_for(stranger).get(url).status_code == 404
+    assert client_for(reporting.users["other_secretariat"]).get(url).status_code == 404
+    assert client_for(reporting.users["secretariat"]).get(url).status_code == 200
+    assert client_for(reporting.users["ministry"]).get(url).status_code == 200

@@ -1,0 +1,381 @@
+"""A board's report form: scope, Vietnamese numbers, locks, conflicts, rules."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from blocs.models import AuditEvent
+from pledges import services
+from pledges.models import Submission, Value
+from tests import factories
+from tests.pledges.conftest import form_data, indicator, submission_of
+
+S = Submission.Status
+
+
+def _url(submission):
+    return reverse("pledges:submission", args=[submission.pk])
+
+
+def _values(submission):
+    return dict(
+        submission.values.values_list("indicator__code", "actual").order_by("pk")
+    )
+
+
+def _stored(submission):
+    return sorted(
+        Value.objects.filter(submission=submission).values_list(
+            "indicator__code", "plan", "actual", "text", "note"
+        )
+    )
+
+
+@pytest.fixture
+def own(reporting):
+    """The board officer's submission and a logged-in client."""
+    return submission_of(reporting, reporting.own_boards[2])
+
+
+def _officer(reporting, client_for):
+    return client_for(reporting.users["board_officer"])
+
+
+# 1. Scope -----------------------------------------------------------------
+
+
+def test_officer_sees_and_saves_own_board_report(reporting, own, client_for):
+    client = _officer(reporting, client_for)
+    assert client.get(_url(own)).status_code == 200
+    response = client.post(
+        _url(own), form_data(own, new_projects="12", new_projects_fdi="12")
+    )
+    assert response.status_code == 302
+    assert _values(own)["new-projects"] == D(12)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_boards_report_answers_404(reporting, own, client_for, method):
+    neighbour = submission_of(reporting, reporting.own_boards[0])
+    other_bloc = Submission.objects.get(board=reporting.other_boards[0])
+    client = _officer(reporting, client_for)
+    for submission in (neighbour, other_bloc):
+        before = _stored(submission)
+        response = getattr(client, method)(
+            _url(submission), form_data(submission, new_projects="99")
+        )
+        assert response.status_code == 404
+        assert _stored(submission) == before
+
+
+@pytest.mark.parametrize("role", ["ministry", "secretariat"])
+def test_ministry_and_secretariat_read_but_cannot_change(
+    reporting, own, client_for, role
+):
+    client = client_for(reporting.users[role])
+    page = client.get(_url(own))
+    assert page.status_code == 200
+    assert 'name="action"' not in page.text
+    before = _stored(own)
+    response = client.post(_url(own), form_data(own, new_projects="99"))
+    assert response.status_code == 403
+    assert _stored(own) == before
+
+
+def test_other_secretariat_gets_404(reporting, own, client_for):
+    client = client_for(reporting.users["other_secretariat"])
+    assert client.get(_url(own)).status_code == 404
+
+
+def test_approved_report_is_locked_until_the_secretariat_reopens_it(
+    reporting, own, client_for
+):
+    officer = reporting.users["board_officer"]
+    client = _officer(reporting, client_for)
+    client.post(
+        _url(own),
+        {**form_data(own, new_projects="5", new_projects_fdi="5"), "action": "submit"},
+    )
+    own.refresh_from_db()
+    assert own.status == S.SUBMITTED
+    services.submission_approve(submission=own, actor=reporting.users["secretariat"])
+    own.refresh_from_db()
+    page = client.get(_url(own))
+    approver = (
+        reporting.users["secretariat"].get_full_name()
+        or reporting.users["secretariat"].username
+    )
+    assert f"Đã được {approver} phê duyệt ngày" in page.text
+    before = _stored(own)
+    response = client.post(
+        _url(own), form_data(own, new_projects="6", new_projects_fdi="6")
+    )
+    assert response.status_code == 400
+    assert _stored(own) == before
+    with pytest.raises(ValidationError, match="phê duyệt"):  # the service refuses too
+        services.submission_save(
+            submission=own,
+            actor=officer,
+            expected_version=own.version,
+            entries={
+                indicator(own.bloc_year, "new-projects").pk: services.Entry(actual=D(7))
+            },
+        )
+    assert _stored(own) == before
+    services.submission_reopen(
+        submission=own,
+        actor=reporting.users["secretariat"],
+        until=timezone.localdate(),
+        reason="Sửa số dự án",
+    )
+    own.refresh_from_db()
+    response = client.post(
+        _url(own), form_data(own, new_projects="6", new_projects_fdi="6")
+    )
+    assert response.status_code == 302
+    assert _values(own)["new-projects"] == D(6)
+
+
+# 2. Numbers in the user's language -----------------------------------------
+
+
+def test_vietnamese_numbers_are_read_and_shown_back(reporting, own, client_for):
+    client = _officer(reporting, client_for)
+    response = client.post(
+        _url(own),
+        form_data(
+            own,
+            new_capital_usd="2.470,7",
+            valid_projects="1.229",
+            plan__new_capital_usd="1.016,87",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    values = _values(own)
+    assert values["new-capital-usd"] == D("2470.7")
+    assert values["valid-projects"] == D(1229)
+    page = client.get(_url(own)).text
+    assert 'value="2.470,7"' in page
+    assert 'value="1.229"' in page
+    assert "242,97%" in page  # % of plan computed from the stored figures
+
+
+def test_english_numbers_in_english(reporting, own, client_for):
+    client = _officer(reporting, client_for)
+    client.post(reverse("set_language"), {"language": "en"})
+    data = form_data(own)
+    data[f"actual_{indicator(own.bloc_year, 'new-capital-usd').pk}"] = "2,470.7"
+    data[f"actual_{indicator(own.bloc_year, 'valid-projects').pk}"] = "1,229"
+    assert client.post(_url(own), data).status_code == 302
+    values = _values(own)
+    assert (values["new-capital-usd"], values["valid-projects"]) == (
+        D("2470.7"),
+        D(1229),
+    )
+    assert 'value="2,470.7"' in client.get(_url(own)).text
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "message"),
+    [
+        ("new-capital-usd", "abc", "Nhập một số."),
+        ("new-projects", "12,5", "Nhập một số nguyên."),
+        ("new-projects", "-3", "Không được là số âm."),
+        (
+            "export",
+            "9.999.999.999.999.999",
+            "Không được lớn hơn 1.000.000.000.000.000.",
+        ),
+        ("occupancy", "101", "Không được lớn hơn 100."),
+    ],
+)
+def test_bad_numbers_are_refused_next_to_the_field(
+    reporting, own, client_for, code, typed, message
+):
+    client = _officer(reporting, client_for)
+    services.submission_save(
+        submission=own,
+        actor=reporting.users["board_officer"],
+        expected_version=own.version,
+        entries={
+            indicator(own.bloc_year, "export").pk: services.Entry(actual=D("58884.59"))
+        },
+    )
+    own.refresh_from_db()
+    before = _stored(own)
+    data = form_data(own)
+    field = f"actual_{indicator(own.bloc_year, code).pk}"
+    data[field] = typed
+    response = client.post(_url(own), {**data, "action": "submit"})
+    assert response.status_code == 400
+    assert message in str(response.context["form"].errors[field])
+    assert message in response.text
+    assert f'value="{typed}"' in response.text  # what was typed is kept
+    assert _stored(own) == before
+
+
+# 3. Two officers, one draft --------------------------------------------------
+
+
+def test_stale_save_gets_a_conflict_and_loses_nothing(
+    reporting, own, client_for, client
+):
+    second = factories.user(role="board_officer", board=reporting.own_boards[2])
+    first_page = form_data(own)
+    second_page = form_data(own)
+    client_for(reporting.users["board_officer"])
+    ok = client.post(_url(own), {**first_page, **form_data(own, export="100")})
+    assert ok.status_code == 302
+    assert _values(own)["export"] == D(100)
+    from django.test import Client
+
+    other = Client()
+    other.force_login(second)
+    stale = dict(second_page)
+    stale[f"actual_{indicator(own.bloc_year, 'import').pk}"] = "55"
+    response = other.post(_url(own), stale)
+    assert response.status_code == 409
+    assert "sau khi bạn mở" in response.text
+    assert 'value="55"' in response.text  # the second officer's entry is still there
+    values = _values(own)
+    assert values["export"] == D(100)  # the first save is not overwritten
+    assert values["import"] is None
+
+
+# 4. Deadlines ----------------------------------------------------------------
+
+
+def test_submit_refused_after_deadline_and_reopen_frees_only_that_board(
+    reporting, client_for
+):
+    year = reporting.own_year
+    year.reporting_deadline = timezone.localdate() - dt.timedelta(days=1)
+    year.save()
+    mine = submission_of(reporting, reporting.own_boards[2])
+    neighbour = submission_of(reporting, reporting.own_boards[1])
+    neighbour_officer = factories.user(
+        role="board_officer", board=reporting.own_boards[1]
+    )
+    client = _officer(reporting, client_for)
+    page = client.get(_url(mine))
+    deadline = year.reporting_deadline.strftime("%d/%m/%Y")
+    assert f"Hạn báo cáo đã qua ngày {deadline}" in page.text
+    response = client.post(
+        _url(mine), {**form_data(mine, export="1"), "action": "submit"}
+    )
+    assert response.status_code == 400
+    mine.refresh_from_db()
+    assert mine.status == S.DRAFT
+    services.submission_reopen(
+        submission=mine,
+        actor=reporting.users["secretariat"],
+        until=timezone.localdate() + dt.timedelta(days=3),
+        reason="Gia hạn",
+    )
+    mine.refresh_from_db()
+    assert "Mở lại cho đơn vị đến ngày" in client.get(_url(mine)).text
+    response = client.post(
+        _url(mine), {**form_data(mine, export="1"), "action": "submit"}
+    )
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == S.SUBMITTED
+    with pytest.raises(ValidationError, match="Hạn báo cáo đã qua"):
+        services.submission_submit(
+            submission=neighbour,
+            actor=neighbour_officer,
+            expected_version=neighbour.version,
+        )
+    neighbour.refresh_from_db()
+    assert neighbour.status == S.DRAFT
+
+
+def test_plans_lock_after_registration_deadline(reporting, own, client_for):
+    year = reporting.own_year
+    year.registration_deadline = timezone.localdate() - dt.timedelta(days=1)
+    year.save()
+    client = _officer(reporting, client_for)
+    before = _stored(own)
+    data = form_data(own, plan__export="500")
+    response = client.post(_url(own), data)
+    # The plan field is disabled: the posted plan is ignored, nothing changes.
+    assert response.status_code == 302
+    assert _stored(own) == before
+    assert "Đăng ký đã kết thúc ngày" in client.get(_url(own)).text
+
+
+# 5. Validation rules -----------------------------------------------------------
+
+
+def test_blocking_rule_stops_submission_with_its_message(reporting, own, client_for):
+    client = _officer(reporting, client_for)
+    before = _stored(own)
+    data = form_data(own, new_projects="10", new_projects_fdi="3", new_projects_ddi="2")
+    response = client.post(_url(own), {**data, "action": "submit"})
+    assert response.status_code == 400
+    assert "Số dự án FDI cộng DDI phải bằng tổng số dự án cấp mới." in response.text
+    own.refresh_from_db()
+    assert own.status == S.DRAFT
+    assert _stored(own) == before  # a refused submit saves nothing
+
+
+def test_warning_needs_a_note(reporting, own, client_for):
+    client = _officer(reporting, client_for)
+    data = form_data(own, export="400", plan__export="100")
+    response = client.post(_url(own), {**data, "action": "submit"})
+    assert response.status_code == 400
+    assert "Đạt trên 300% kế hoạch" in response.text
+    assert "hãy ghi chú" in response.text
+    own.refresh_from_db()
+    assert own.status == S.DRAFT
+    data = form_data(own, export="400", plan__export="100", note__export="Có dự án lớn")
+    response = client.post(_url(own), {**data, "action": "submit"})
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.status == S.SUBMITTED
+
+
+def test_registration_needs_every_plan(reporting, own, client_for):
+    client = _officer(reporting, client_for)
+    response = client.post(
+        _url(own), {**form_data(own, plan__export="100"), "action": "register"}
+    )
+    assert response.status_code == 400
+    assert "Nhập kế hoạch cho mọi chỉ tiêu có kế hoạch" in response.text
+    own.refresh_from_db()
+    assert own.registered_at is None
+
+
+# 8. History ----------------------------------------------------------------------
+
+
+def test_every_change_is_audited_with_old_and_new_values(reporting, own, client_for):
+    client = _officer(reporting, client_for)
+    client.post(_url(own), form_data(own, export="100"))
+    own.refresh_from_db()
+    client.post(_url(own), form_data(own, export="120,5", note__export="điều chỉnh"))
+    events = list(
+        AuditEvent.objects.filter(
+            object_type="pledges.submission", object_id=str(own.pk)
+        ).order_by("at", "pk")
+    )
+    assert [e.changes["export"]["actual"] for e in events] == [
+        [None, "100"],
+        ["100", "120.5"],
+    ]
+    assert events[1].changes["export"]["note"] == ["", "điều chỉnh"]
+    assert {e.actor for e in events} == {reporting.users["board_officer"]}
+    admin = client_for(reporting.users["secretariat"])
+    page = admin.get(reverse("admin:pledges_submission_history", args=[own.pk]))
+    assert page.status_code == 200
+    for text in (
+        "120.5",
+        "100",
+        "điều chỉnh",
+        reporting.users["board_officer"].username,
+    ):
+        assert text in page.text
