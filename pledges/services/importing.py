@@ -196,7 +196,7 @@ def values_import(
         )
     submissions = {
         sub.pk: sub
-        for sub in Submission.objects.select_for_update()
+        for sub in Submission.objects.select_for_update(of=("self",))
         .select_related("bloc_year__bloc", "board")
         .filter(pk__in={v.submission_id for v in values})
         .order_by("pk")

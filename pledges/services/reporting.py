@@ -100,7 +100,7 @@ def _fmt(value: Decimal | None) -> str | None:
 
 def _lock_for_update(submission: Submission, actor: User, expected_version: int):
     sub = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("bloc_year", "board", "reviewed_by")
         .get(pk=submission.pk)
     )

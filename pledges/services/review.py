@@ -17,7 +17,7 @@ S = Submission.Status
 
 def _lock(submission: Submission, actor: User) -> Submission:
     sub = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("bloc_year", "board")
         .get(pk=submission.pk)
     )
