@@ -1,6 +1,6 @@
 """Plans and results in the admin: read here, changed only by importing a
 spreadsheet (the boards' own form is the other way in), exported for the
-secretariat and the ministry. Registered by the last line of admin.py."""
+secretariat and the ministry. Registered by pledges/admin/__init__.py."""
 
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
