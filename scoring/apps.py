@@ -6,3 +6,42 @@ class ScoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "scoring"
     verbose_name = _("Scoring and voting")
+
+    def ready(self) -> None:
+        from blocs.hooks import BOARD_YEAR_LINKS
+        from blocs.models import User
+        from blocs.roles import register_role_permissions
+        from pledges.hooks import SUBMISSION_FIGURES_CHANGED
+        from scoring import selectors, services
+
+        if services.recompute_after_submission_change not in SUBMISSION_FIGURES_CHANGED:
+            SUBMISSION_FIGURES_CHANGED.append(
+                services.recompute_after_submission_change
+            )
+        if selectors.board_year_links not in BOARD_YEAR_LINKS:
+            BOARD_YEAR_LINKS.append(selectors.board_year_links)
+        models = [
+            "scoringscale",
+            "criterion",
+            "assessment",
+            "score",
+            "votinground",
+            "candidate",
+        ]
+        register_role_permissions(
+            User.Role.SECRETARIAT,
+            {
+                f"scoring.{verb}_{m}"
+                for m in models
+                for verb in ("view", "add", "change")
+            }
+            | {
+                "scoring.delete_criterion",
+                "scoring.view_ballotcast",
+                "scoring.view_ballot",
+            },
+        )
+        register_role_permissions(
+            User.Role.MINISTRY_VIEWER,
+            {f"scoring.view_{m}" for m in [*models, "ballotcast", "ballot"]},
+        )

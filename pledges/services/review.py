@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from blocs.models import User
 from blocs.services import audit_record
+from pledges import hooks
 from pledges.models import Submission
 from pledges.permissions import can_review_submission
 
@@ -44,9 +45,9 @@ def submission_approve(*, submission: Submission, actor: User) -> Submission:
         )
     sub.status = S.APPROVED
     sub.reviewed_at, sub.reviewed_by = timezone.now(), actor
-    return _save(
-        sub, actor, "submission.approve", {"status": [S.SUBMITTED, S.APPROVED]}
-    )
+    sub = _save(sub, actor, "submission.approve", {"status": [S.SUBMITTED, S.APPROVED]})
+    hooks.figures_changed(sub)
+    return sub
 
 
 @transaction.atomic
@@ -101,7 +102,7 @@ def submission_reopen(
     if sub.status in (S.APPROVED, S.SUBMITTED):
         sub.status, sub.return_reason = S.RETURNED, reason
     sub.reopened_until = until
-    return _save(
+    sub = _save(
         sub,
         actor,
         "submission.reopen",
@@ -111,3 +112,6 @@ def submission_reopen(
             "reason": reason,
         },
     )
+    if old_status == S.APPROVED:
+        hooks.figures_changed(sub)
+    return sub
