@@ -15,5 +15,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("blocs.urls")),
     path("", include("pledges.urls")),
+    path("", include("scoring.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -39,11 +39,12 @@ def rounds_visible_to(user) -> QuerySet[VotingRound]:
     if is_secretariat(user):
         return VotingRound.objects.filter(bloc_year__bloc=user.bloc_id)
     if is_board_officer(user):
+        # A round being prepared is the secretariat's business only.
         return VotingRound.objects.filter(
             bloc_year__in=Membership.objects.filter(board=user.board_id).values(
                 "bloc_year"
             )
-        )
+        ).exclude(status=VotingRound.Status.DRAFT)
     return VotingRound.objects.none()
 
 

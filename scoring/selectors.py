@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from blocs.permissions import is_board_officer
-from scoring.models import Score, VotingRound
+from scoring.models import Score, ScoringScale, VotingRound
 
 
 def board_year_links(
@@ -16,6 +16,15 @@ def board_year_links(
     links: dict[int, list[tuple[str, str]]] = defaultdict(list)
     if not is_board_officer(user):
         return links
+    for bloc_year_id in ScoringScale.objects.filter(
+        bloc_year__in=bloc_year_ids, status=ScoringScale.Status.FROZEN
+    ).values_list("bloc_year_id", flat=True):
+        links[bloc_year_id].append(
+            (
+                _("Self-assessment"),
+                reverse("scoring:self_assessment", args=[bloc_year_id]),
+            )
+        )
     for pk, bloc_year_id in Score.objects.filter(
         bloc_year__in=bloc_year_ids, board=user.board_id
     ).values_list("pk", "bloc_year_id"):

@@ -1,17 +1,20 @@
 """Every state change of the scoring app: scales, assessments, scores, votes."""
 
+import random
 import secrets
 from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blocs import services as bloc_services
 from blocs.models import BlocYear, Membership, User
 from blocs.services import audit_record
+from blocs.templatetags.vn import num
 from pledges.models import Submission, Value
 from scoring import defaults, rules, tally
 from scoring.models import (
@@ -67,7 +70,10 @@ def scale_create(*, bloc_year: BlocYear, actor: User | None) -> ScoringScale:
     )
     if previous is not None:
         parents = {}
-        for c in previous.criteria.order_by("parent_id", "order"):
+        # Groups (no parent) first: PostgreSQL sorts NULLs last by default.
+        for c in previous.criteria.order_by(
+            F("parent_id").asc(nulls_first=True), "order"
+        ):
             copy = Criterion.objects.create(
                 scale=scale,
                 parent=parents.get(c.parent_id),
@@ -130,22 +136,33 @@ def assessment_set(
             raise PermissionDenied
     elif not can_run_scoring(actor, bloc_year):
         raise PermissionDenied
-    if criterion.kind in (Criterion.Kind.GROUP, Criterion.Kind.PLAN):
+    computed = criterion.kind in (Criterion.Kind.GROUP, Criterion.Kind.PLAN) or (
+        criterion.kind == Criterion.Kind.YES_NO and criterion.indicator_code
+    )
+    if computed:
         raise ValidationError(_("This criterion is computed, not assessed."))
     if criterion.scale.status != ScoringScale.Status.FROZEN:
         raise ValidationError(_("Assessment opens when the scale is frozen."))
     if not Decimal(0) <= points <= criterion.max_points:
         raise ValidationError(
             _("Give between 0 and %(max)s points."),
-            params={"max": criterion.max_points},
+            params={"max": num(criterion.max_points)},
         )
-    assessment = Assessment.objects.filter(
-        criterion=criterion, board_id=board_id, source=source
-    ).first() or Assessment(criterion=criterion, board_id=board_id, source=source)
+    assessment = (
+        Assessment.objects.select_for_update()
+        .filter(criterion=criterion, board_id=board_id, source=source)
+        .first()
+    ) or Assessment(criterion=criterion, board_id=board_id, source=source)
     old = None if assessment.pk is None else str(assessment.points)
     assessment.points, assessment.comment, assessment.by = points, comment, actor
-    assessment.full_clean()
-    assessment.save()
+    assessment.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            assessment.save()
+    except IntegrityError as error:  # a concurrent first save of the same cell
+        raise ValidationError(
+            _("Someone assessed this criterion at the same moment: save again.")
+        ) from error
     audit_record(
         actor=actor,
         action=f"assessment.{source}",
@@ -239,17 +256,24 @@ def scores_compute(*, bloc_year: BlocYear, actor: User | None) -> list[Score]:
     if scale is None or scale.status != ScoringScale.Status.FROZEN:
         return []
     now = timezone.now()
-    Score.objects.filter(bloc_year=bloc_year).delete()
-    stored = Score.objects.bulk_create(
-        Score(
-            bloc_year=bloc_year,
-            board_id=s.board_id,
-            total=s.total,
-            rank=s.rank,
-            lines=[ln.as_json() for ln in s.lines],
-            computed_at=now,
+    computed = score_boards(bloc_year)
+    # Update in place: a score keeps its id (and its links) across recomputes.
+    existing = {s.board_id: s for s in Score.objects.filter(bloc_year=bloc_year)}
+    Score.objects.filter(bloc_year=bloc_year).exclude(
+        board_id__in=[s.board_id for s in computed]
+    ).delete()
+    stored = []
+    for s in computed:
+        score = existing.get(s.board_id) or Score(
+            bloc_year=bloc_year, board_id=s.board_id
         )
-        for s in score_boards(bloc_year)
+        score.total, score.rank, score.computed_at = s.total, s.rank, now
+        score.lines = [ln.as_json() for ln in s.lines]
+        stored.append(score)
+    Score.objects.bulk_create([s for s in stored if s.pk is None])
+    Score.objects.bulk_update(
+        [s for s in stored if s.pk is not None],
+        ["total", "rank", "lines", "computed_at"],
     )
     return stored
 
@@ -489,6 +513,7 @@ def round_close(*, voting_round: VotingRound, actor: User | None) -> tally.Decis
     Candidate.objects.bulk_update(
         candidates, ["votes", "share", "score_rank", "score_total", "elected"]
     )
+    _shuffle_ballots(voting_round)
     voting_round.status, voting_round.closed_at = (
         VotingRound.Status.CLOSED,
         timezone.now(),
@@ -510,6 +535,19 @@ def round_close(*, voting_round: VotingRound, actor: User | None) -> tally.Decis
         },
     )
     return decision
+
+
+def _shuffle_ballots(voting_round: VotingRound) -> None:
+    """Rewrite the round's ballots in random order, in this one transaction:
+    even someone reading the database files cannot then line ballots up with
+    the voters by insertion order or by the inserting transaction."""
+    ballots = list(Ballot.objects.filter(round=voting_round))
+    random.SystemRandom().shuffle(ballots)
+    Ballot.objects.filter(round=voting_round).delete()
+    Ballot.objects.bulk_create(
+        Ballot(round=voting_round, receipt=b.receipt, choices=b.choices)
+        for b in ballots
+    )
 
 
 def _record_election(voting_round: VotingRound, decision: tally.Decision) -> None:

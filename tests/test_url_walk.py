@@ -17,6 +17,8 @@ from blocs import services
 from blocs.models import Board
 from pledges import services as pledge_services
 from pledges.models import Submission
+from scoring import services as scoring_services
+from scoring.models import Score
 from tests import factories
 
 ROLES = [
@@ -72,6 +74,25 @@ SITE = {
     "pledges:evidence_upload": {"*": NOT_ALLOWED},  # POST only
     # The bloc's pledge: every member reads it.
     "pledges:pledge": {"anonymous": REDIRECT, "other_secretariat": NOT_FOUND, "*": OK},
+    # Another board's score: the officer sees only its own.
+    "scoring:score": {
+        "anonymous": REDIRECT,
+        "board_officer": NOT_FOUND,
+        "other_secretariat": NOT_FOUND,
+        "*": OK,
+    },
+    "scoring:ranking": {
+        "anonymous": REDIRECT,
+        "board_officer": FORBIDDEN,
+        "other_secretariat": NOT_FOUND,
+        "*": OK,
+    },
+    "scoring:self_assessment": {
+        "anonymous": REDIRECT,
+        "board_officer": OK,
+        "*": FORBIDDEN,
+    },
+    "scoring:round": {"anonymous": REDIRECT, "other_secretariat": NOT_FOUND, "*": OK},
 }
 # Which object fills the <int:pk> of each site URL.
 SITE_OBJECTS = {
@@ -79,6 +100,10 @@ SITE_OBJECTS = {
     "pledges:evidence": "evidence",
     "pledges:evidence_upload": "submission",
     "pledges:pledge": "pledge",
+    "scoring:score": "score",
+    "scoring:ranking": "reportingyear",
+    "scoring:self_assessment": "reportingyear",
+    "scoring:round": "votinground",
 }
 
 # Admin model pages for staff: per model, per role, status per action.
@@ -175,6 +200,28 @@ ADMIN_MODELS["value"] = {  # read in the admin; changed only by import
     "secretariat": READ_NO_DELETE,
     "other_secretariat": READ_NO_DELETE | OUT_OF_SCOPE,
 }
+ADMIN_MODELS |= {
+    "scoringscale": {
+        "superuser": READ_NO_DELETE | {"create": OK, "assess": OK},
+        "ministry": READ_NO_DELETE | {"create": FORBIDDEN, "assess": OK},
+        "secretariat": READ_NO_DELETE | {"create": OK, "assess": OK},
+        "other_secretariat": READ_NO_DELETE
+        | OUT_OF_SCOPE
+        | {"create": OK, "assess": NOT_FOUND},
+    },
+    "score": {
+        "superuser": READ_NO_DELETE,
+        "ministry": READ_NO_DELETE,
+        "secretariat": READ_NO_DELETE,
+        "other_secretariat": READ_NO_DELETE | OUT_OF_SCOPE,
+    },
+    "votinground": {
+        "superuser": READ_NO_DELETE | {"add": OK, "create": OK},
+        "ministry": READ_NO_DELETE | {"create": FORBIDDEN},
+        "secretariat": READ_NO_DELETE | {"add": OK, "create": OK},
+        "other_secretariat": READ_NO_DELETE | {"add": OK, "create": OK} | OUT_OF_SCOPE,
+    },
+}
 REPORTING_PAGES = {"other_secretariat": NOT_FOUND, "*": OK}
 
 # Other admin pages for staff (non-staff and anonymous go to the admin login).
@@ -214,6 +261,14 @@ def _objects(world):
     pledge_services.indicators_copy(bloc_year=year, actor=None)
     pledge_services.submissions_prepare(bloc_year=year, actor=None)
     pledge = pledge_services.pledge_create(bloc_year=year, actor=None)
+    scale = scoring_services.scale_create(bloc_year=year, actor=None)
+    scoring_services.scale_freeze(scale=scale, actor=None)
+    voting_round = scoring_services.round_open(
+        voting_round=scoring_services.round_create(
+            bloc_year=year, kind="flag", actor=None
+        ),
+        actor=None,
+    )
     neighbour = Submission.objects.get(bloc_year=year, board=world.own_boards[0])
     evidence = pledge_services.evidence_add(
         submission=neighbour,
@@ -229,6 +284,9 @@ def _objects(world):
         "validationrule": year.validation_rules.first().pk,
         "reportingyear": year.pk,
         "value": neighbour.values.first().pk,
+        "score": Score.objects.get(bloc_year=year, board=world.own_boards[0]).pk,
+        "votinground": voting_round.pk,
+        "scoringscale": scale.pk,
         "ministry": world.own.ministry_id,
         "bloc": world.own.pk,
         "board": world.own_boards[0].pk,

@@ -96,9 +96,9 @@ def test_board_page_runs_fixed_queries(
         bloc = factories.bloc()
         factories.bloc_year(bloc=bloc, year=2030 + i, members=[board])
     client = client_for(world.users["board_officer"])
-    # session, user, memberships, then one query per link provider (pledges:
-    # pledges and submissions): the same with 1 or 30 years.
-    with django_assert_max_num_queries(6):
+    # session, user, memberships, then the link providers: pledges (pledges,
+    # submissions), scoring (scales, scores, rounds): the same with 1 or 30 years.
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("blocs:board"))
     assert len(response.context["memberships"]) == size + 1
 

@@ -1,0 +1,199 @@
+"""Forms of the scoring admin's own pages: they check the shape of the input,
+the services decide."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from blocs.models import BlocYear, Board
+from pledges.forms import plain
+from scoring.models import POINTS, Assessment, Candidate, Criterion, VotingRound
+
+
+class ScaleCreateForm(forms.Form):
+    bloc_year = forms.ModelChoiceField(
+        label=_("Bloc year"),
+        queryset=BlocYear.objects.none(),
+        help_text=_(
+            "The scale copies the bloc's latest earlier scale, else the default one."
+        ),
+    )
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bloc_year"].queryset = years
+
+
+class RoundCreateForm(forms.Form):
+    MEMBERS, ELIGIBLE = "members", "eligible"
+
+    bloc_year = forms.ModelChoiceField(
+        label=_("Bloc year"), queryset=BlocYear.objects.none()
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=VotingRound.Kind.choices)
+    candidates = forms.ChoiceField(
+        label=_("Candidates"),
+        choices=[
+            (MEMBERS, _("Every member board")),
+            (ELIGIBLE, _("Boards registered for this award, best score first")),
+        ],
+        initial=MEMBERS,
+    )
+    top = forms.IntegerField(
+        label=_("Only the best"),
+        min_value=1,
+        required=False,
+        help_text=_("For registered boards: keep only this many, by score rank."),
+    )
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bloc_year"].queryset = years
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("candidates") == self.ELIGIBLE and cleaned.get("kind") not in (
+            VotingRound.Kind.FLAG,
+            VotingRound.Kind.MERIT,
+        ):
+            self.add_error(
+                "candidates",
+                _("Registered boards exist for the flag and merit rounds only."),
+            )
+        return cleaned
+
+
+class PaperTallyForm(forms.Form):
+    """The count of a paper vote; one "votes" field per candidate board."""
+
+    issued = forms.IntegerField(label=_("Ballots issued"), min_value=0)
+    valid = forms.IntegerField(label=_("Valid ballots"), min_value=0)
+    invalid = forms.IntegerField(label=_("Invalid ballots"), min_value=0)
+
+    def __init__(self, *args, candidates: list[Candidate], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        for c in candidates:
+            self.fields[f"votes_{c.board_id}"] = forms.IntegerField(
+                label=c.board.short_name,
+                min_value=0,
+                initial=c.paper_votes if c.paper_votes is not None else 0,
+            )
+
+    def votes(self) -> dict[int, int]:
+        return {
+            c.board_id: self.cleaned_data[f"votes_{c.board_id}"]
+            for c in self.candidates
+        }
+
+
+def stamp(assessment: Assessment | None) -> str:
+    """When a bloc assessment was last written: a stale matrix is detected by
+    comparing the stamp seen on the page with the stored one."""
+    return "" if assessment is None else assessment.at.isoformat()
+
+
+@dataclass
+class Cell:
+    board: Board
+    criterion: Criterion
+    own: Assessment | None
+    given: Assessment | None
+    key: str
+    errors: list[str] = field(default_factory=list)
+    points: forms.BoundField | None = None
+    comment: forms.BoundField | None = None
+    seen: forms.BoundField | None = None
+
+
+class AssessmentMatrixForm(forms.Form):
+    """Boards by hand-given criteria: the bloc's points and comment per cell.
+
+    Fields are named ``points_<board>_<criterion>``, ``comment_…`` and
+    ``seen_…`` (the stamp of the stored assessment when the page was shown).
+    Without ``editable`` the form has no fields and only shows the values.
+    """
+
+    def __init__(
+        self,
+        *args,
+        boards: list[Board],
+        criteria: list[Criterion],
+        own: dict[tuple[int, int], Assessment],
+        given: dict[tuple[int, int], Assessment],
+        editable: bool,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.boards, self.criteria = boards, criteria
+        self.own, self.given = own, given
+        self.cell_errors: dict[str, list[str]] = {}
+        if not editable:
+            return
+        for board in boards:
+            for criterion in criteria:
+                key = f"{board.pk}_{criterion.pk}"
+                stored = given.get((board.pk, criterion.pk))
+                names = {"board": board.short_name, "criterion": criterion.code}
+                self.fields[f"points_{key}"] = forms.DecimalField(
+                    required=False,
+                    localize=True,
+                    max_digits=POINTS["max_digits"],
+                    decimal_places=POINTS["decimal_places"],
+                    initial=plain(stored.points) if stored else None,
+                    widget=forms.TextInput(
+                        attrs={
+                            "size": 4,
+                            "inputmode": "decimal",
+                            "aria-label": _("Points of %(board)s for %(criterion)s")
+                            % names,
+                        }
+                    ),
+                )
+                self.fields[f"comment_{key}"] = forms.CharField(
+                    required=False,
+                    max_length=2000,
+                    initial=stored.comment if stored else "",
+                    widget=forms.TextInput(
+                        attrs={
+                            "size": 14,
+                            "aria-label": _("Comment of %(board)s for %(criterion)s")
+                            % names,
+                        }
+                    ),
+                )
+                self.fields[f"seen_{key}"] = forms.CharField(
+                    required=False, initial=stamp(stored), widget=forms.HiddenInput
+                )
+
+    def rows(self) -> list[tuple[Board, list[Cell]]]:
+        rows = []
+        for board in self.boards:
+            cells = []
+            for criterion in self.criteria:
+                key = f"{board.pk}_{criterion.pk}"
+                cell = Cell(
+                    board,
+                    criterion,
+                    self.own.get((board.pk, criterion.pk)),
+                    self.given.get((board.pk, criterion.pk)),
+                    key,
+                    list(self.cell_errors.get(key, [])),
+                )
+                if f"points_{key}" in self.fields:
+                    cell.points = self[f"points_{key}"]
+                    cell.comment = self[f"comment_{key}"]
+                    cell.seen = self[f"seen_{key}"]
+                    cell.errors += [*cell.points.errors, *cell.comment.errors]
+                cells.append(cell)
+            rows.append((board, cells))
+        return rows
+
+    def entered(self, board: Board, criterion: Criterion) -> tuple:
+        """(points or None, comment, stamp seen) of one cell, once valid."""
+        key = f"{board.pk}_{criterion.pk}"
+        points: Decimal | None = self.cleaned_data.get(f"points_{key}")
+        comment = (self.cleaned_data.get(f"comment_{key}") or "").strip()
+        return points, comment, self.cleaned_data.get(f"seen_{key}") or ""
