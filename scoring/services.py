@@ -143,6 +143,8 @@ def assessment_set(
         raise ValidationError(_("This criterion is computed, not assessed."))
     if criterion.scale.status != ScoringScale.Status.FROZEN:
         raise ValidationError(_("Assessment opens when the scale is frozen."))
+    if not bloc_year.memberships.filter(board_id=board_id).exists():
+        raise ValidationError(_("Only member boards of the year are assessed."))
     if not Decimal(0) <= points <= criterion.max_points:
         raise ValidationError(
             _("Give between 0 and %(max)s points."),

@@ -12,7 +12,7 @@ from blocs.models import AuditEvent, BlocYear, Membership
 from pledges import services as pledges
 from pledges.models import Indicator, Submission, Value
 from scoring import services
-from scoring.models import Ballot, BallotCast, Candidate, Score, VotingRound
+from scoring.models import Ballot, BallotCast, Candidate, Criterion, Score, VotingRound
 from tests import factories
 
 SEED_004 = [  # short name, new projects (plan, actual), export (plan, actual)
@@ -445,3 +445,19 @@ def test_only_the_secretariat_runs_rounds(seed_004):
     assert not VotingRound.objects.exists()
     assert Membership.objects.filter(bloc_year=year).count() == 11
     assert Value.objects.filter(submission__bloc_year=year).exists()
+
+
+def test_only_members_are_assessed(seed_004):
+    year, _boards, _officers, secretariat = seed_004
+    outsider = factories.board()
+    criterion = Criterion.objects.get(scale__bloc_year=year, code="C1")
+    with pytest.raises(ValidationError, match="thành viên"):
+        services.assessment_set(
+            criterion=criterion,
+            board_id=outsider.pk,
+            source="bloc",
+            points=D(5),
+            comment="",
+            actor=secretariat,
+        )
+    assert not criterion.assessments.exists()
