@@ -7,9 +7,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-# Debian packages: gettext compiles the translations; the test suite also needs
+# Debian packages: gettext compiles the translations, fonts-liberation2 gives the
+# PDFs a Times-metric serif with every Vietnamese glyph; the test suite also needs
 # a browser for its end-to-end tests and poppler for reading PDFs.
-APT_RUN := gettext
+APT_RUN := gettext fonts-liberation2 libharfbuzz-subset0
 APT_TEST := $(APT_RUN) chromium poppler-utils
 
 .PHONY: run test test-only lint messages sysdeps-run sysdeps-test clean

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("blocs.urls")),
     path("", include("pledges.urls")),
     path("", include("scoring.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

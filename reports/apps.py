@@ -6,3 +6,16 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Documents and reports")
+
+    def ready(self) -> None:
+        from blocs.hooks import BOARD_YEAR_LINKS
+        from blocs.models import User
+        from blocs.roles import register_role_permissions
+        from reports.selectors import board_year_links
+
+        if board_year_links not in BOARD_YEAR_LINKS:
+            BOARD_YEAR_LINKS.append(board_year_links)
+        for role in (User.Role.SECRETARIAT, User.Role.MINISTRY_VIEWER):
+            register_role_permissions(
+                role, {"reports.view_publication", "reports.view_legalbasis"}
+            )

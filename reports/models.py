@@ -1,1 +1,89 @@
-"""Reports models arrive with their issue (see README, "Layout")."""
+"""Year-end documents: dated legal bases, and published PDFs kept forever.
+
+A publication is never changed: publishing again adds a version. Each one
+stores the exact bytes, their SHA-256 and a short verification code that the
+public verification page accepts.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from blocs.models import BlocYear
+
+
+class LegalBasis(models.Model):
+    """A legal text a document cites, valid between two dates (the law, its
+    decrees and the ministry's circulars change: Decree 98/2023/NĐ-CP gave way
+    to 152/2025/NĐ-CP on 01/07/2025)."""
+
+    citation = models.CharField(
+        _("citation"),
+        max_length=400,
+        help_text=_(
+            "As cited: “Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022”."
+        ),
+    )
+    valid_from = models.DateField(_("in force from"))
+    valid_until = models.DateField(_("in force until"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("legal basis")
+        verbose_name_plural = _("legal bases")
+        ordering = ["order", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="legal_basis_dates_in_order",
+                violation_error_message=_("The end date must not precede the start."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.citation
+
+
+class Publication(models.Model):
+    class Kind(models.TextChoices):
+        PLEDGE = "pledge", _("Emulation pledge")
+        SUMMARY = "summary", _("Summary report")
+        MINUTES = "minutes", _("Minutes of the vote")
+        NOMINATION = "nomination", _("Nomination submission")
+
+    bloc_year = models.ForeignKey(
+        BlocYear,
+        on_delete=models.PROTECT,
+        related_name="publications",
+        verbose_name=_("bloc year"),
+    )
+    kind = models.CharField(_("document"), max_length=12, choices=Kind.choices)
+    version = models.PositiveSmallIntegerField(_("version"))
+    code = models.CharField(_("verification code"), max_length=12, unique=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    file = models.FileField(_("file"), upload_to="publications/")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(_("published at"))
+
+    class Meta:
+        verbose_name = _("published document")
+        verbose_name_plural = _("published documents")
+        ordering = ["bloc_year", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bloc_year", "kind", "version"],
+                name="publication_version_unique",
+                violation_error_message=_("This version is already published."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.bloc_year} v{self.version}"

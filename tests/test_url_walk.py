@@ -5,6 +5,7 @@ expectation here fails the walk. Object URLs use the ids of ``world.own``'s
 objects: the other bloc's secretariat must never reach them.
 """
 
+import datetime as dt
 import re
 
 import pytest
@@ -17,6 +18,8 @@ from blocs import services
 from blocs.models import Board
 from pledges import services as pledge_services
 from pledges.models import Submission
+from reports import services as report_services
+from reports.models import LegalBasis
 from scoring import services as scoring_services
 from scoring.models import Score
 from tests import factories
@@ -93,7 +96,28 @@ SITE = {
         "*": FORBIDDEN,
     },
     "scoring:round": {"anonymous": REDIRECT, "other_secretariat": NOT_FOUND, "*": OK},
+    # The verification page is public.
+    "reports:verify": {"*": OK},
+    "reports:download": {
+        "anonymous": REDIRECT,
+        "other_secretariat": NOT_FOUND,
+        "*": OK,
+    },
+    "reports:year_documents": {
+        "anonymous": REDIRECT,
+        "other_secretariat": NOT_FOUND,
+        "*": OK,
+    },
+    "reports:draft": {
+        "anonymous": REDIRECT,
+        "board_officer": FORBIDDEN,
+        "ministry": FORBIDDEN,
+        "other_secretariat": NOT_FOUND,
+        "*": OK,
+    },
+    "reports:publish": {"*": NOT_ALLOWED},  # POST only
 }
+SITE["reports:preview"] = SITE["reports:draft"]
 # Which object fills the <int:pk> of each site URL.
 SITE_OBJECTS = {
     "pledges:submission": "submission",
@@ -104,6 +128,11 @@ SITE_OBJECTS = {
     "scoring:ranking": "reportingyear",
     "scoring:self_assessment": "reportingyear",
     "scoring:round": "votinground",
+    "reports:download": "publication",
+    "reports:year_documents": "reportingyear",
+    "reports:draft": "reportingyear",
+    "reports:preview": "reportingyear",
+    "reports:publish": "reportingyear",
 }
 
 # Admin model pages for staff: per model, per role, status per action.
@@ -222,6 +251,22 @@ ADMIN_MODELS |= {
         "other_secretariat": READ_NO_DELETE | {"add": OK, "create": OK} | OUT_OF_SCOPE,
     },
 }
+ADMIN_MODELS |= {
+    # Legal bases are kept by administrators; everyone on staff reads them.
+    "legalbasis": {
+        "superuser": FULL,
+        "ministry": READ_NO_DELETE,
+        "secretariat": READ_NO_DELETE,
+        "other_secretariat": READ_NO_DELETE,
+    },
+    # The archive is read-only for everyone.
+    "publication": {
+        "superuser": READ_NO_DELETE,
+        "ministry": READ_NO_DELETE,
+        "secretariat": READ_NO_DELETE,
+        "other_secretariat": READ_NO_DELETE | OUT_OF_SCOPE,
+    },
+}
 REPORTING_PAGES = {"other_secretariat": NOT_FOUND, "*": OK}
 
 # Other admin pages for staff (non-staff and anonymous go to the admin login).
@@ -236,6 +281,9 @@ ADMIN_OTHER = {
     "admin:view_on_site": {"*": NOT_FOUND},  # no public page for a board
     "admin:auth_user_password_change": {"superuser": OK, "*": FORBIDDEN},
     "admin:app_list:blocs": {"*": OK},
+    "admin:app_list:pledges": {"*": OK},
+    "admin:app_list:scoring": {"*": OK},
+    "admin:app_list:reports": {"*": OK},
     "admin:app_list:auth": {"superuser": OK, "*": NOT_FOUND},
     "admin:catch_all": {"*": NOT_FOUND},
     "admin:pledges_reportingyear_completeness": REPORTING_PAGES,
@@ -287,6 +335,13 @@ def _objects(world):
         "score": Score.objects.get(bloc_year=year, board=world.own_boards[0]).pk,
         "votinground": voting_round.pk,
         "scoringscale": scale.pk,
+        "legalbasis": LegalBasis.objects.create(
+            citation="Luật Thi đua, khen thưởng số 06/2022/QH15",
+            valid_from=dt.date(2024, 1, 1),
+        ).pk,
+        "publication": report_services.document_publish(
+            bloc_year=year, kind="pledge", actor=world.users["secretariat"]
+        ).pk,
         "ministry": world.own.ministry_id,
         "bloc": world.own.pk,
         "board": world.own_boards[0].pk,
@@ -309,6 +364,7 @@ def _cases(world):
             url = "/" + route
             if name in SITE_OBJECTS:
                 url = url.replace("<int:pk>", str(ids[SITE_OBJECTS[name]]))
+            url = url.replace("<str:kind>", "summary")
             cases.append((name, url, SITE[name]))
             continue
         if name in (
@@ -319,8 +375,10 @@ def _cases(world):
             cases.append((name, url, ADMIN_OTHER[name]))
             continue
         if route.startswith("admin/^(?P<app_label>"):
-            for app in ("auth", "blocs"):
+            apps = re.search(r"\(\?P<app_label>([^)]*)\)", route).group(1).split("|")
+            for app in apps:
                 key = f"admin:app_list:{app}"
+                assert key in ADMIN_OTHER, f"no expectation for {key}"
                 cases.append((key, f"/admin/{app}/", ADMIN_OTHER[key]))
             continue
         if route == "admin/(?P<url>.*)$":

@@ -97,8 +97,9 @@ def test_board_page_runs_fixed_queries(
         factories.bloc_year(bloc=bloc, year=2030 + i, members=[board])
     client = client_for(world.users["board_officer"])
     # session, user, memberships, then the link providers: pledges (pledges,
-    # submissions), scoring (scales, scores, rounds): the same with 1 or 30 years.
-    with django_assert_max_num_queries(9):
+    # submissions), scoring (scales, scores, rounds), reports (publications):
+    # the same with 1 or 30 years.
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("blocs:board"))
     assert len(response.context["memberships"]) == size + 1
 

@@ -1,0 +1,144 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+
+from blocs.permissions import bloc_years_visible_to
+from reports import documents, services
+from reports.models import Publication
+from reports.permissions import can_publish, publications_visible_to
+
+MAX_VERIFY_BYTES = 20 * 1024 * 1024
+
+
+def _kind(kind: str) -> str:
+    if kind not in Publication.Kind.values:
+        raise Http404
+    return kind
+
+
+def _year(request, pk):
+    return get_object_or_404(
+        bloc_years_visible_to(request.user).select_related("bloc"), pk=pk
+    )
+
+
+@require_safe
+@login_required
+def year_documents(request, pk):
+    """The year's documents: published versions for every reader; drafts,
+    previews and publishing for the year's secretariat."""
+    bloc_year = _year(request, pk)
+    published = list(
+        publications_visible_to(request.user)
+        .filter(bloc_year=bloc_year)
+        .select_related("published_by")
+        .order_by("kind", "-version")
+    )
+    kinds = [
+        (kind, label, [p for p in published if p.kind == kind])
+        for kind, label in Publication.Kind.choices
+    ]
+    return render(
+        request,
+        "reports/publication_list.html",
+        {
+            "bloc_year": bloc_year,
+            "kinds": kinds,
+            "can_publish": can_publish(request.user, bloc_year),
+        },
+    )
+
+
+@require_POST
+@login_required
+def publish(request, pk, kind):
+    bloc_year = _year(request, pk)
+    publication = services.document_publish(
+        bloc_year=bloc_year, kind=_kind(kind), actor=request.user
+    )
+    messages.success(
+        request,
+        _("Published %(doc)s, version %(version)s, code %(code)s.")
+        % {
+            "doc": publication.get_kind_display(),
+            "version": publication.version,
+            "code": publication.code,
+        },
+    )
+    return redirect("reports:year_documents", pk=bloc_year.pk)
+
+
+@require_safe
+@login_required
+def draft(request, pk, kind):
+    bloc_year = _year(request, pk)
+    content = services.document_draft(
+        bloc_year=bloc_year, kind=_kind(kind), actor=request.user
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="du-thao-{kind}-{bloc_year.year}.pdf"'
+    )
+    return response
+
+
+@require_safe
+@login_required
+def preview(request, pk, kind):
+    bloc_year = _year(request, pk)
+    if not can_publish(request.user, bloc_year):
+        raise PermissionDenied
+    return HttpResponse(documents.render_preview(_kind(kind), bloc_year))
+
+
+@require_safe
+@login_required
+def download(request, pk):
+    publication = get_object_or_404(publications_visible_to(request.user), pk=pk)
+    return FileResponse(
+        publication.file.open("rb"),
+        as_attachment=True,
+        filename=publication.file.name.rsplit("/", 1)[-1],
+        content_type="application/pdf",
+    )
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Verification code"), required=False, max_length=20
+    )
+    file = forms.FileField(label=gettext_lazy("Or the PDF file"), required=False)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify(request):
+    """Public: does a code or a PDF match the archive, and which version?"""
+    form = VerifyForm(request.POST or request.GET or None, request.FILES or None)
+    result = checked = None
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        code = form.cleaned_data.get("code") or ""
+        if upload is not None:
+            if upload.size > MAX_VERIFY_BYTES:
+                form.add_error("file", _("The file is too large to be one of ours."))
+            else:
+                checked = "file"
+                result = services.publication_find(content=upload.read())
+        elif code:
+            checked = "code"
+            result = services.publication_find(code=code)
+    return render(
+        request,
+        "reports/verify.html",
+        {"form": form, "result": result, "checked": checked},
+    )
