@@ -25,6 +25,12 @@ def sees_everything(user) -> bool:
     return user.is_authenticated and (user.is_superuser or is_ministry_viewer(user))
 
 
+def board_bloc_year_ids(user) -> QuerySet:
+    """The bloc-years a board officer's board belongs to, as a subquery
+    (a subquery rather than a join, so that counts annotated later stay whole)."""
+    return Membership.objects.filter(board=user.board_id).values("bloc_year")
+
+
 def ministries_visible_to(user) -> QuerySet[Ministry]:
     if sees_everything(user) or is_secretariat(user):
         return Ministry.objects.all()
@@ -61,10 +67,7 @@ def bloc_years_visible_to(user) -> QuerySet[BlocYear]:
     if is_secretariat(user):
         return BlocYear.objects.filter(bloc=user.bloc_id)
     if is_board_officer(user):
-        # A subquery, not a join, so that counts annotated later stay whole.
-        return BlocYear.objects.filter(
-            pk__in=Membership.objects.filter(board=user.board_id).values("bloc_year")
-        )
+        return BlocYear.objects.filter(pk__in=board_bloc_year_ids(user))
     return BlocYear.objects.none()
 
 

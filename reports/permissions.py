@@ -2,8 +2,12 @@
 
 from django.db.models import QuerySet
 
-from blocs.models import Membership
-from blocs.permissions import is_board_officer, is_secretariat, sees_everything
+from blocs.permissions import (
+    board_bloc_year_ids,
+    is_board_officer,
+    is_secretariat,
+    sees_everything,
+)
 from pledges.permissions import can_manage_year
 from reports.models import Publication
 
@@ -15,11 +19,7 @@ def publications_visible_to(user) -> QuerySet[Publication]:
     if is_secretariat(user):
         return Publication.objects.filter(bloc_year__bloc=user.bloc_id)
     if is_board_officer(user):
-        return Publication.objects.filter(
-            bloc_year__in=Membership.objects.filter(board=user.board_id).values(
-                "bloc_year"
-            )
-        )
+        return Publication.objects.filter(bloc_year__in=board_bloc_year_ids(user))
     return Publication.objects.none()
 
 

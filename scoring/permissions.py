@@ -3,7 +3,12 @@
 from django.db.models import QuerySet
 
 from blocs.models import Membership
-from blocs.permissions import is_board_officer, is_secretariat, sees_everything
+from blocs.permissions import (
+    board_bloc_year_ids,
+    is_board_officer,
+    is_secretariat,
+    sees_everything,
+)
 from pledges.permissions import can_manage_year
 from scoring.models import Score, ScoringScale, VotingRound
 
@@ -14,11 +19,7 @@ def scales_visible_to(user) -> QuerySet[ScoringScale]:
     if is_secretariat(user):
         return ScoringScale.objects.filter(bloc_year__bloc=user.bloc_id)
     if is_board_officer(user):
-        return ScoringScale.objects.filter(
-            bloc_year__in=Membership.objects.filter(board=user.board_id).values(
-                "bloc_year"
-            )
-        )
+        return ScoringScale.objects.filter(bloc_year__in=board_bloc_year_ids(user))
     return ScoringScale.objects.none()
 
 
@@ -41,9 +42,7 @@ def rounds_visible_to(user) -> QuerySet[VotingRound]:
     if is_board_officer(user):
         # A round being prepared is the secretariat's business only.
         return VotingRound.objects.filter(
-            bloc_year__in=Membership.objects.filter(board=user.board_id).values(
-                "bloc_year"
-            )
+            bloc_year__in=board_bloc_year_ids(user)
         ).exclude(status=VotingRound.Status.DRAFT)
     return VotingRound.objects.none()
 
