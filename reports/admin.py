@@ -1,10 +1,16 @@
 from django.contrib import admin
+from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from blocs.admin import ScopedAdmin
-from reports.models import LegalBasis, Publication
+from blocs.admin import ScopedAdmin, year_plain
+from blocs.permissions import bloc_years_visible_to, is_secretariat
+from pledges.admin.common import report_done, run_each
+from reports import services
+from reports.models import DocumentYear, LegalBasis, Publication
 from reports.permissions import publications_visible_to
 
 
@@ -28,7 +34,7 @@ class LegalBasisAdmin(admin.ModelAdmin):
 
 @admin.register(Publication)
 class PublicationAdmin(ScopedAdmin):
-    """The archive: read-only; publishing happens on the year's documents page."""
+    """The archive: read-only; publishing happens on the years' documents."""
 
     scope = staticmethod(publications_visible_to)
     list_display = [
@@ -64,6 +70,118 @@ class PublicationAdmin(ScopedAdmin):
             reverse("reports:year_documents", args=[obj.bloc_year_id]),
             _("documents of the year"),
         )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _publish_action(kind: str, label):
+    """An admin action publishing one kind of document for each chosen year."""
+
+    def action(modeladmin, request, queryset):
+        done = run_each(
+            modeladmin,
+            request,
+            queryset,
+            lambda year: services.document_publish(
+                bloc_year=year, kind=kind, actor=request.user
+            ),
+        )
+        report_done(
+            modeladmin,
+            request,
+            done,
+            ngettext(
+                "%(count)d document published as a new version.",
+                "%(count)d documents published as new versions.",
+                done,
+            ),
+        )
+
+    action.__name__ = f"publish_{kind}"
+    return admin.action(description=label, permissions=["publish"])(action)
+
+
+@admin.register(DocumentYear)
+class DocumentYearAdmin(ScopedAdmin):
+    """Each year's four documents: the latest published versions, an HTML
+    preview and a draft PDF, and actions that publish a new version."""
+
+    scope = staticmethod(bloc_years_visible_to)
+    list_display = ["__str__", year_plain, "status", "published", "tools"]
+    list_filter = ["status", "year"]
+    search_fields = ["bloc__name", "bloc__short_name"]
+    actions = [
+        _publish_action(Publication.Kind.PLEDGE, _("Publish the pledge")),
+        _publish_action(Publication.Kind.SUMMARY, _("Publish the summary report")),
+        _publish_action(Publication.Kind.MINUTES, _("Publish the minutes of the vote")),
+        _publish_action(
+            Publication.Kind.NOMINATION, _("Publish the nomination submission")
+        ),
+    ]
+
+    def get_queryset(self, request):
+        latest_first = Publication.objects.order_by("kind", "-version")
+        return (
+            DocumentYear.objects.filter(
+                pk__in=bloc_years_visible_to(request.user).values("pk")
+            )
+            .select_related("bloc")
+            .prefetch_related(Prefetch("publications", queryset=latest_first))
+            .order_by("-year", "bloc__name")
+        )
+
+    def get_list_display(self, request):
+        if self.has_publish_permission(request):
+            return self.list_display
+        return [name for name in self.list_display if name != "tools"]
+
+    @admin.display(description=_("published documents"))
+    def published(self, obj):
+        latest = {}
+        for publication in obj.publications.all():
+            latest.setdefault(publication.kind, publication)
+        if not latest:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> v{}',
+            (
+                (
+                    reverse("reports:download", args=[p.pk]),
+                    p.get_kind_display(),
+                    p.version,
+                )
+                for kind in Publication.Kind.values
+                if (p := latest.get(kind))
+            ),
+        )
+
+    @admin.display(description=_("preview and draft"))
+    def tools(self, obj):
+        return format_html_join(
+            mark_safe("<br>"),
+            '{}: <a href="{}">{}</a> · <a href="{}">{}</a>',
+            (
+                (
+                    label,
+                    reverse("reports:preview", args=[obj.pk, kind]),
+                    _("HTML preview"),
+                    reverse("reports:draft", args=[obj.pk, kind]),
+                    _("draft PDF"),
+                )
+                for kind, label in Publication.Kind.choices
+            ),
+        )
+
+    def has_publish_permission(self, request):
+        return request.user.is_superuser or is_secretariat(request.user)
 
     def has_add_permission(self, request):
         return False

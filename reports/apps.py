@@ -17,5 +17,10 @@ class ReportsConfig(AppConfig):
             BOARD_YEAR_LINKS.append(board_year_links)
         for role in (User.Role.SECRETARIAT, User.Role.MINISTRY_VIEWER):
             register_role_permissions(
-                role, {"reports.view_publication", "reports.view_legalbasis"}
+                role,
+                {
+                    "reports.view_publication",
+                    "reports.view_legalbasis",
+                    "reports.view_documentyear",
+                },
             )

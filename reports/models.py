@@ -87,3 +87,13 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.bloc_year} v{self.version}"
+
+
+class DocumentYear(BlocYear):
+    """A bloc-year seen from its documents, for the secretariat's admin:
+    preview, draft and publish each of the year's four documents."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("year's documents")
+        verbose_name_plural = _("years' documents")

@@ -1,0 +1,95 @@
+"""The secretariat's documents admin: previews, drafts and publish actions."""
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+
+from blocs.models import AuditEvent
+from reports import services
+from reports.models import Publication
+from tests import factories
+
+CHANGELIST = "admin:reports_documentyear_changelist"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _publish(client, year, kind="summary"):
+    return client.post(
+        reverse(CHANGELIST),
+        {"action": f"publish_{kind}", ACTION_CHECKBOX_NAME: [year.pk]},
+        follow=True,
+    )
+
+
+def test_secretariat_publishes_versions_from_the_admin(world, client_for):
+    client = client_for(world.users["secretariat"])
+    page = _publish(client, world.own_year)
+    assert page.status_code == 200
+    first = Publication.objects.get(bloc_year=world.own_year, kind="summary")
+    assert first.version == 1
+    assert first.published_by == world.users["secretariat"]
+    _publish(client, world.own_year)
+    versions = Publication.objects.filter(bloc_year=world.own_year, kind="summary")
+    assert sorted(versions.values_list("version", flat=True)) == [1, 2]
+    listing = client.get(reverse(CHANGELIST)).text
+    # The list shows the latest version, with its download link.
+    assert reverse("reports:download", args=[versions.get(version=2).pk]) in listing
+    assert reverse("reports:preview", args=[world.own_year.pk, "minutes"]) in listing
+    assert AuditEvent.objects.filter(action="document.publish").count() == 2
+
+
+@pytest.mark.parametrize("role", ["ministry", "other_secretariat"])
+def test_readers_and_other_blocs_cannot_publish(world, client_for, role):
+    client = client_for(world.users[role])
+    assert client.get(reverse(CHANGELIST)).status_code == 200
+    _publish(client, world.own_year)
+    assert not Publication.objects.exists()
+    assert not AuditEvent.objects.filter(action="document.publish").exists()
+
+
+def test_other_secretariat_does_not_see_the_year(world, client_for):
+    listing = client_for(world.users["other_secretariat"]).get(reverse(CHANGELIST))
+    assert str(world.other_year) in listing.text
+    assert str(world.own_year) not in listing.text
+
+
+def test_ministry_sees_every_year_without_tools(world, client_for):
+    services.document_publish(
+        bloc_year=world.other_year, kind="pledge", actor=world.users["superuser"]
+    )
+    listing = client_for(world.users["ministry"]).get(reverse(CHANGELIST)).text
+    assert str(world.own_year) in listing and str(world.other_year) in listing
+    assert "publish_" not in listing
+    assert reverse("reports:draft", args=[world.own_year.pk, "summary"]) not in listing
+    assert reverse("reports:download", args=[Publication.objects.get().pk]) in listing
+
+
+@pytest.mark.parametrize("role", ["anonymous", "board_officer"])
+def test_non_staff_are_sent_to_the_admin_login(world, client_for, role):
+    client = client_for(world.users[role])
+    response = client.get(reverse(CHANGELIST))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+    _publish(client, world.own_year)
+    assert not Publication.objects.exists()
+
+
+@pytest.mark.parametrize("years", [2, 8])
+def test_documents_list_runs_fixed_queries(
+    world, client_for, django_assert_max_num_queries, years
+):
+    for n in range(years):
+        year = factories.bloc_year(
+            bloc=world.own, year=2000 + n, members=world.own_boards
+        )
+        services.document_publish(
+            bloc_year=year, kind="pledge", actor=world.users["superuser"]
+        )
+    client = client_for(world.users["ministry"])
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse(CHANGELIST))
+    assert page.text.count("v1</") >= years
