@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -14,7 +15,9 @@ def home(request):
     if permissions.is_board_officer(user):
         return redirect("blocs:board")
     if permissions.is_ministry_viewer(user):
-        return redirect("blocs:overview")
+        # A higher app may offer a richer page (reports: the ministry overview);
+        # the foundation only knows its own read-only overview.
+        return redirect(getattr(settings, "MINISTRY_HOME", "blocs:overview"))
     if user.is_superuser or permissions.is_secretariat(user):
         return redirect("admin:index")
     return render(request, "blocs/no_role.html", status=403)

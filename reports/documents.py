@@ -10,7 +10,6 @@ import datetime as dt
 import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
-from html import escape
 
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -21,6 +20,7 @@ from pledges import calc
 from pledges.models import Indicator, Pledge, Submission, Value
 from pledges.selectors import bloc_totals
 from reports import pdf
+from reports.charts import bar_chart_svg
 from reports.models import LegalBasis
 from scoring.models import Score, VotingRound
 from scoring.services import round_count
@@ -467,50 +467,6 @@ def build_nomination(bloc_year: BlocYear) -> dict:
         "awards": _awards(bloc_year),
         "attachments": ["Biên bản bỏ phiếu", "Bảng điểm", "Báo cáo thành tích"],
     }
-
-
-# Chart ----------------------------------------------------------------------------
-
-
-def bar_chart_svg(rows: list[tuple[str, Decimal | None]]) -> str:
-    """Horizontal bars of % of plan per board, with a line at 100%; drawn
-    here as plain SVG (WeasyPrint renders it inline, no script needed)."""
-    label_w, bar_w, value_w, row_h, top = 130, 300, 60, 18, 16
-    width = label_w + bar_w + value_w
-    height = top + row_h * len(rows) + 6
-    largest = max([Decimal(100), *(p for _, p in rows if p is not None)])
-    scale = Decimal(bar_w) / largest
-    font = 'font-family="Liberation Serif, Times New Roman, serif" font-size="11"'
-    x100 = label_w + float(100 * scale)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img">',
-        f'<text x="{x100:.1f}" y="10" text-anchor="middle" {font}>100%</text>',
-        # The 100% line first, so that bars and figures are drawn over it.
-        f'<line x1="{x100:.1f}" y1="{top - 2}" x2="{x100:.1f}" y2="{height - 2}" '
-        'stroke="#000" stroke-width="0.8" stroke-dasharray="3,2"/>',
-    ]
-    for n, (label, share) in enumerate(rows):
-        y = top + n * row_h
-        parts.append(
-            f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end" {font}>'
-            f"{escape(label)}</text>"
-        )
-        if share is None:
-            parts.append(f'<text x="{label_w + 4}" y="{y + 12}" {font}>—</text>')
-            continue
-        length = float(max(share, Decimal(0)) * scale)
-        fill = "#4d4d4d" if share >= 100 else "#a6a6a6"
-        parts.append(
-            f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" '
-            f'height="{row_h - 6}" fill="{fill}"/>'
-        )
-        parts.append(
-            f'<text x="{label_w + length + 4:.1f}" y="{y + 12}" {font}>'
-            f"{escape(percent(share))}%</text>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
 
 
 # Rendering -------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from reports import views
 app_name = "reports"
 
 urlpatterns = [
+    path("ministry/", views.overview, name="overview"),
+    path("ministry/compare/", views.compare, name="compare"),
     path("verify/", views.verify, name="verify"),
     path("documents/<int:pk>/", views.download, name="download"),
     path("years/<int:pk>/documents/", views.year_documents, name="year_documents"),

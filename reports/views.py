@@ -12,8 +12,9 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from blocs.permissions import bloc_years_visible_to
-from reports import documents, services
+from blocs.permissions import bloc_years_visible_to, sees_everything
+from reports import charts, documents, selectors, services
+from reports.forms import CHART_INDICATORS, CompareFilterForm, OverviewFilterForm
 from reports.models import Publication
 from reports.permissions import can_publish, publications_visible_to
 
@@ -141,4 +142,83 @@ def verify(request):
         request,
         "reports/verify.html",
         {"form": form, "result": result, "checked": checked},
+    )
+
+
+# The ministry's pages ---------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def overview(request):
+    """Every bloc and year the user may read, with status, leaders and the
+    latest published documents; filters; a chart of totals over the years."""
+    years, regions = selectors.filter_choices(user=request.user)
+    form = OverviewFilterForm(request.GET, years=years, regions=regions)
+    region = form.value("region", "")
+    code = form.value("indicator", CHART_INDICATORS[0][0])
+    blocs = selectors.bloc_years_list_for_overview(
+        user=request.user,
+        year=form.value("year"),
+        region=region,
+        status=form.value("status", ""),
+    )
+    chart_years, series = selectors.totals_over_years(
+        user=request.user, code=code, region=region
+    )
+    return render(
+        request,
+        "reports/ministry_overview.html",
+        {
+            "form": form,
+            "blocs": blocs,
+            "chart_label": dict(CHART_INDICATORS)[code],
+            "chart_svg": charts.years_chart_svg(chart_years, series),
+            "cross_bloc": sees_everything(request.user),
+        },
+    )
+
+
+@require_safe
+@login_required
+def compare(request):
+    """Blocs side by side for one year: cross-bloc figures, so the ministry's
+    (and superusers') only."""
+    if not sees_everything(request.user):
+        raise PermissionDenied
+    years, regions = selectors.filter_choices(user=request.user)
+    form = CompareFilterForm(request.GET, years=years, regions=regions)
+    year = form.value("year") or selectors.default_comparison_year(user=request.user)
+    region = form.value("region", "")
+    columns, rows = [], []
+    if year is not None:
+        columns, rows = selectors.bloc_comparison(
+            user=request.user,
+            year=year,
+            region=region,
+            main_codes=documents.MAIN_CODES,
+            fallback=documents.FALLBACK_COUNT,
+            award_kinds=documents.AWARD_KINDS,
+        )
+    charts_svg = [
+        (
+            column,
+            charts.bar_chart_svg(
+                [(r.bloc_year.bloc.short_name, r.totals[n].percent) for r in rows]
+            ),
+        )
+        for n, column in enumerate(columns)
+        if any(r.totals[n].percent is not None for r in rows)
+    ]
+    return render(
+        request,
+        "reports/ministry_compare.html",
+        {
+            "form": form,
+            "year": year,
+            "region": region,
+            "columns": columns,
+            "rows": rows,
+            "charts": charts_svg,
+        },
     )

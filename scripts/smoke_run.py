@@ -23,7 +23,7 @@ LOGINS = {
     "admin": "/admin/",
     "khoitruong": "/admin/",
     "bql.dungquat": "/board/",
-    "vu.tdkt": "/overview/",
+    "vu.tdkt": "/ministry/",
 }
 
 

@@ -116,6 +116,16 @@ SITE = {
         "*": OK,
     },
     "reports:publish": {"*": NOT_ALLOWED},  # POST only
+    # The ministry's pages: the overview is scoped to each reader; the
+    # comparison of blocs is cross-bloc, so the ministry's and superusers' only.
+    "reports:overview": {"anonymous": REDIRECT, "*": OK},
+    "healthz": {"*": OK},
+    "reports:compare": {
+        "anonymous": REDIRECT,
+        "ministry": OK,
+        "superuser": OK,
+        "*": FORBIDDEN,
+    },
 }
 SITE["reports:preview"] = SITE["reports:draft"]
 # Which object fills the <int:pk> of each site URL.
@@ -259,6 +269,13 @@ ADMIN_MODELS |= {
         "secretariat": READ_NO_DELETE,
         "other_secretariat": READ_NO_DELETE,
     },
+    # Each year's documents: read-only rows; publishing is an admin action.
+    "documentyear": {
+        "superuser": READ_NO_DELETE,
+        "ministry": READ_NO_DELETE,
+        "secretariat": READ_NO_DELETE,
+        "other_secretariat": READ_NO_DELETE | OUT_OF_SCOPE,
+    },
     # The archive is read-only for everyone.
     "publication": {
         "superuser": READ_NO_DELETE,
@@ -331,6 +348,7 @@ def _objects(world):
         "indicator": year.indicators.first().pk,
         "validationrule": year.validation_rules.first().pk,
         "reportingyear": year.pk,
+        "documentyear": year.pk,
         "value": neighbour.values.first().pk,
         "score": Score.objects.get(bloc_year=year, board=world.own_boards[0]).pk,
         "votinground": voting_round.pk,

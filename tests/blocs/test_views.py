@@ -10,7 +10,7 @@ from tests import factories
 def test_home_routes_each_role_to_its_place(world, client_for):
     expected = {
         "board_officer": reverse("blocs:board"),
-        "ministry": reverse("blocs:overview"),
+        "ministry": reverse("reports:overview"),  # settings.MINISTRY_HOME
         "secretariat": reverse("admin:index"),
         "other_secretariat": reverse("admin:index"),
         "superuser": reverse("admin:index"),
