@@ -328,12 +328,16 @@ TDMNPB_MEMBERS = [
 # Each bloc-year: bloc, year, status, head, deputy, host, conference (start,
 # end, place), named members, inferred members, source, note. A year followed
 # by a later one in the seeds is closed; a bloc's latest year stays at the
-# stage its seed records (the pledge was signed).
+# stage its seed records (the pledge was signed). A year with "closed_by" gets
+# its figures, scores, votes and documents from that module, through the
+# services, which refuse changes to a closed year: this module leaves such a
+# year at its first stage when it creates it, and that module closes it.
 BLOC_YEARS = [
     {
         "bloc": DHMT,
         "year": 2016,
         "status": S.CLOSED,
+        "closed_by": "reports.demo",
         "head": "KKT Vân Phong",
         "deputy": "KKT mở Chu Lai",
         "host": "KKT mở Chu Lai",
@@ -342,7 +346,9 @@ BLOC_YEARS = [
         "inferred": ["KKT Dung Quất", "KKT Bình Định", "KKT Phú Yên", "KCNC Đà Nẵng"],
         "source": "seed 000",
         "note": "07 đơn vị thành viên từ Khánh Hòa đến Đà Nẵng; suy tôn 03 đơn vị "
-        "dẫn đầu: BQL KKT Vân Phong, BQL KKT mở Chu Lai, BQL các KCN và KCX Đà Nẵng.",
+        "dẫn đầu: BQL KKT Vân Phong, BQL KKT mở Chu Lai, BQL các KCN và KCX Đà Nẵng."
+        "\nSố liệu minh họa: tổng của Cụm lấy đúng theo nguồn (seed 000); số liệu "
+        "từng đơn vị, số dự án FDI/DDI, giao ước, chữ ký và số phiếu là minh họa.",
     },
     {
         "bloc": DBSH,
@@ -414,6 +420,7 @@ BLOC_YEARS = [
         "bloc": TN_DHMT,
         "year": 2023,
         "status": S.CLOSED,
+        "closed_by": "reports.demo",
         "head": "KKT Vân Phong",
         "deputy": "KKT Dung Quất",
         "host": "KKT Dung Quất",
@@ -427,7 +434,10 @@ BLOC_YEARS = [
         "source": "seed 004",
         "note": "Đề nghị tặng Cờ thi đua: BQL KKT Dung Quất và các KCN Quảng Ngãi, "
         "BQL KKT tỉnh Gia Lai; Bằng khen: BQL KKT Bình Định, BQL KKT Vân Phong, "
-        "BQL các KCN tỉnh Đắk Lắk.",
+        "BQL các KCN tỉnh Đắk Lắk."
+        "\nSố liệu minh họa: kết quả bình xét và bầu Khối trưởng, Khối phó (100%) "
+        "theo nguồn (seed 004); số liệu chỉ tiêu, điểm và số phiếu bình xét của "
+        "từng đơn vị là minh họa.",
     },
     {
         "bloc": TN_DHMT,
@@ -458,6 +468,23 @@ USERS = [
     ),
     ("bql.gialai", "Cán bộ BQL KKT Gia Lai", "board_officer", None, "KKT Gia Lai"),
     ("vu.tdkt", "Vụ Thi đua - Khen thưởng", "ministry_viewer", None, None),
+]
+
+# One officer for each other board of the two years that reports/demo.py fills
+# (seeds 000 and 004), to sign the pledge and submit the board's figures as
+# the services require. They have no password: nobody logs in as them.
+BOARD_OFFICERS = [
+    ("bql.binhdinh", "KKT Bình Định"),
+    ("bql.danang", "KCNC-KCN Đà Nẵng"),
+    ("bql.daklak", "KCN Đắk Lắk"),
+    ("bql.daknong", "KCN Đắk Nông"),
+    ("bql.vanphong", "KKT Vân Phong"),
+    ("bql.kontum", "KKT Kon Tum"),
+    ("bql.lamdong", "KCN Lâm Đồng"),
+    ("bql.phuyen", "KKT Phú Yên"),
+    ("bql.chulai", "KKT mở Chu Lai"),
+    ("bql.kcn-kcx-danang", "KCN-KCX Đà Nẵng"),
+    ("bql.kcnc-danang", "KCNC Đà Nẵng"),
 ]
 
 
@@ -510,6 +537,8 @@ def _load_bloc_year(spec, blocs, boards) -> None:
             confirmed=short in spec["named"] or short in roles,
             source=spec["source"],
         )
+    if spec.get("closed_by"):
+        return  # its stage is that module's business (see BLOC_YEARS)
     # The stage is set last: a closed year takes no more changes.
     services.bloc_year_upsert(
         bloc=bloc_year.bloc, year=bloc_year.year, status=spec["status"]
@@ -535,3 +564,13 @@ def _load_users(blocs, boards, stdout) -> None:
             board=boards.get(board),
         )
         stdout.write(f"  {username:<18} {DEMO_PASSWORD}  ({user.get_role_display()})")
+    for username, board in BOARD_OFFICERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, first_name=f"Cán bộ BQL {board}")
+            user.is_demo = True
+            user.set_unusable_password()
+            user.save()
+        services.user_set_role(
+            user=user, role=User.Role.BOARD_OFFICER, board=boards[board]
+        )

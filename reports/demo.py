@@ -1,0 +1,500 @@
+"""Demo of the year-end documents: two whole years, closed and published.
+
+- 2023 of the Tây Nguyên và Duyên hải miền Trung bloc (seeds 003/004): the
+  outcome is seed 004's (flag: Dung Quất, Gia Lai; certificate of merit: Bình
+  Định, Vân Phong, Đắk Lắk; 2024 head Dung Quất with 100% of the votes,
+  deputy Kon Tum). The seed publishes no board's figures, scores or vote
+  counts (but the 100% election), so those are illustrative.
+- 2016 of seed 000's Duyên hải miền Trung cluster: the cluster's published
+  totals are exact (132 new projects; 2.470,7 million USD registered against
+  a plan of 1.016,87, 242,97%; ...), split across its seven members as an
+  illustration; the three leading units it acclaimed are a closed round.
+
+``blocs.demo`` creates both years at their first stage (``"closed_by":
+"reports.demo"``); this module takes each through its cycle with the
+services, as the secretariat and the boards' officers would (pledge, signed;
+submissions, approved; scale and scores; rounds counted on paper), closes it
+and publishes its four documents once. Every value entered carries a note
+saying it is illustrative, and so does each year's note. A closed year is
+left alone, so a second run changes nothing.
+"""
+
+from decimal import Decimal as D
+
+from django.db.models import Q
+
+from blocs import services as bloc_services
+from blocs.demo import BLOC_YEARS, DHMT, TN_DHMT
+from blocs.models import BlocYear, Board, User
+from pledges import services as pledges
+from pledges.models import Pledge, Submission
+from reports import services
+from reports.models import Publication
+from scoring import services as scoring
+from scoring.models import Assessment, ScoringScale, VotingRound
+
+S = BlocYear.Status
+KINDS = [k.value for k in Publication.Kind]
+NOTE = "Số liệu minh họa: nguồn không công bố số liệu của từng đơn vị."
+NOTE_2016 = (
+    "Số liệu minh họa: nguồn (seed 000) chỉ công bố tổng của Cụm; "
+    "tổng của 07 đơn vị đúng bằng tổng đó."
+)
+
+# Seed 004, 2023: per board (plan, actual) of new projects with the FDI ones,
+# FDI capital (million USD), DDI capital and production value and budget
+# (billion VND), export (million USD); the first five meet every plan.
+FIGURES_2023 = {
+    "KKT Dung Quất": {
+        "new-projects": (10, 14, 4),
+        "new-capital-usd": ("300", "420.5"),
+        "new-capital-vnd": ("15000", "21350"),
+        "production-value": ("150000", "168200"),
+        "export": ("1000", "1300"),
+        "budget": ("20000", "23400"),
+    },
+    "KKT Gia Lai": {
+        "new-projects": (8, 11, 1),
+        "new-capital-usd": ("10", "12"),
+        "new-capital-vnd": ("3000", "4150.5"),
+        "production-value": ("8000", "9120"),
+        "export": ("200", "250"),
+        "budget": ("300", "345"),
+    },
+    "KKT Bình Định": {
+        "new-projects": (12, 14, 3),
+        "new-capital-usd": ("100", "131.2"),
+        "new-capital-vnd": ("6000", "7420"),
+        "production-value": ("25000", "27300"),
+        "export": ("900", "1000"),
+        "budget": ("1500", "1620"),
+    },
+    "KKT Vân Phong": {
+        "new-projects": (10, 11, 3),
+        "new-capital-usd": ("200", "236.4"),
+        "new-capital-vnd": ("8000", "9100"),
+        "production-value": ("30000", "31800"),
+        "export": ("500", "560"),
+        "budget": ("2500", "2710"),
+    },
+    "KCN Đắk Lắk": {
+        "new-projects": (6, 7, 0),
+        "new-capital-usd": ("5", "5.5"),
+        "new-capital-vnd": ("2500", "2780"),
+        "production-value": ("6000", "6350"),
+        "export": ("150", "160"),
+        "budget": ("250", "262"),
+    },
+    "KKT Kon Tum": {
+        "new-projects": (5, 5, 0),
+        "new-capital-usd": ("5", "5"),
+        "new-capital-vnd": ("1500", "1500"),
+        "production-value": ("2000", "2000"),
+        "export": ("80", "80"),
+        "budget": ("120", "120"),
+    },
+    "KCNC-KCN Đà Nẵng": {
+        "new-projects": (20, 19, 12),
+        "new-capital-usd": ("500", "470"),
+        "new-capital-vnd": ("5000", "4820"),
+        "production-value": ("60000", "58200"),
+        "export": ("2000", "1900"),
+        "budget": ("3000", "2950"),
+    },
+    "KKT mở Chu Lai": {
+        "new-projects": (12, 11, 4),
+        "new-capital-usd": ("150", "140"),
+        "new-capital-vnd": ("7000", "6600"),
+        "production-value": ("90000", "86000"),
+        "export": ("700", "650"),
+        "budget": ("9000", "8700"),
+    },
+    "KKT Phú Yên": {
+        "new-projects": (6, 5, 1),
+        "new-capital-usd": ("30", "25"),
+        "new-capital-vnd": ("2000", "1800"),
+        "production-value": ("7000", "6700"),
+        "export": ("120", "100"),
+        "budget": ("400", "380"),
+    },
+    "KCN Lâm Đồng": {
+        "new-projects": (5, 4, 1),
+        "new-capital-usd": ("20", "16"),
+        "new-capital-vnd": ("1500", "1300"),
+        "production-value": ("5000", "4600"),
+        "export": ("90", "70"),
+        "budget": ("200", "185"),
+    },
+    "KCN Đắk Nông": {
+        "new-projects": (4, 3, 0),
+        "new-capital-usd": ("5", "3"),
+        "new-capital-vnd": ("1000", "700"),
+        "production-value": ("2000", "1700"),
+        "export": ("60", "40"),
+        "budget": ("100", "85"),
+    },
+}
+# Tasks done (1) or not (0): every board but one that reported late.
+TASKS_2023 = {"task-licensing": 1, "task-reform": 1, "task-reporting": 1}
+LATE_2023 = {"KCN Đắk Nông": {"task-reporting": 0}}
+FLAG_BOARDS_2023 = {"KKT Dung Quất", "KKT Gia Lai", "KKT Bình Định", "KKT Vân Phong"}
+# The bloc's own points (C1, C2 assessed; D1 bonus): they order the boards
+# that meet every plan, the way the bloc's conference ranked them.
+ASSESSED_2023 = {
+    "KKT Dung Quất": ("8", "7", "3"),
+    "KKT Gia Lai": ("8", "7", "2"),
+    "KKT Bình Định": ("8", "6", "1"),
+    "KKT Vân Phong": ("7", "6", "1"),
+    "KCN Đắk Lắk": ("7", "6", "0"),
+    "KKT Kon Tum": ("6", "5", "0"),
+}
+ASSESSED_DEFAULT = ("6", "5", "0")
+# (kind, quota, title, paper votes): seed 004's outcome; its election counts
+# (11 of 11) are the seed's, the nominations' counts illustrative.
+ROUNDS_2023 = [
+    (
+        VotingRound.Kind.FLAG,
+        2,
+        "Bình xét đề nghị tặng Cờ thi đua năm 2023 (số phiếu minh họa)",
+        {"KKT Dung Quất": 11, "KKT Gia Lai": 9, "KKT Bình Định": 2},
+    ),
+    (
+        VotingRound.Kind.MERIT,
+        3,
+        "Bình xét đề nghị tặng Bằng khen của Bộ trưởng năm 2023 (số phiếu minh họa)",
+        {"KKT Bình Định": 11, "KKT Vân Phong": 11, "KCN Đắk Lắk": 8, "KKT Phú Yên": 3},
+    ),
+    (VotingRound.Kind.HEAD, 1, "Bầu Khối trưởng năm 2024", {"KKT Dung Quất": 11}),
+    (VotingRound.Kind.DEPUTY, 1, "Bầu Khối phó năm 2024", {"KKT Kon Tum": 11}),
+]
+
+# Seed 000, 2016: the cluster's totals, exact; their split is illustrative.
+# Board: new projects (of which FDI), then (plan, actual) of FDI capital
+# (million USD), production value (billion VND), export (million USD) and
+# budget (billion VND). No plan of new projects is published.
+FIGURES_2016 = {
+    "KKT Vân Phong": {
+        "new-projects": (None, 30, 10),
+        "new-capital-usd": ("250", "650.5"),
+        "production-value": ("27000", "28500.5"),
+        "export": ("300", "310.25"),
+        "budget": ("3600", "4200"),
+    },
+    "KKT mở Chu Lai": {
+        "new-projects": (None, 28, 8),
+        "new-capital-usd": ("180", "420.3"),
+        "production-value": ("33000", "35200"),
+        "export": ("400", "420.113"),
+        "budget": ("3500", "3900"),
+    },
+    "KCN-KCX Đà Nẵng": {
+        "new-projects": (None, 25, 15),
+        "new-capital-usd": ("200", "510.2"),
+        "production-value": ("48000", "52300.4"),
+        "export": ("820", "850.3"),
+        "budget": ("5000", "5800"),
+    },
+    "KKT Dung Quất": {
+        "new-projects": (None, 20, 5),
+        "new-capital-usd": ("200", "480"),
+        "production-value": ("72000", "78400"),
+        "export": ("470", "480"),
+        "budget": ("19800", "23000"),
+    },
+    "KKT Bình Định": {
+        "new-projects": (None, 15, 3),
+        "new-capital-usd": ("90", "210.4"),
+        "production-value": ("9000", "9800"),
+        "export": ("150", "150.5"),
+        "budget": ("950", "1100"),
+    },
+    "KKT Phú Yên": {
+        "new-projects": (None, 8, 1),
+        "new-capital-usd": ("46.87", "95.8"),
+        "production-value": ("3368", "3564"),
+        "export": ("57.2", "60.5"),
+        "budget": ("280", "261"),
+    },
+    "KCNC Đà Nẵng": {
+        "new-projects": (None, 6, 4),
+        "new-capital-usd": ("50", "103.5"),
+        "production-value": ("2800", "3000"),
+        "export": ("60", "60"),
+        "budget": ("300", "300"),
+    },
+}
+LEADING_2016 = ["KKT Vân Phong", "KKT mở Chu Lai", "KCN-KCX Đà Nẵng"]
+ROUNDS_2016 = [
+    (
+        VotingRound.Kind.FLAG,
+        3,
+        "Suy tôn 03 đơn vị dẫn đầu Cụm đề nghị Bộ Kế hoạch và Đầu tư khen thưởng "
+        "năm 2016 (số phiếu minh họa)",
+        dict.fromkeys(LEADING_2016, 7),
+    ),
+]
+
+
+class Year:
+    """What one demo year needs: its row, its acting secretariat, its boards'
+    officers, figures, assessments and rounds."""
+
+    def __init__(self, *, bloc, year, actor, figures, note, **extra):
+        self.bloc_year = BlocYear.objects.select_related("bloc").get(
+            bloc__short_name=bloc, year=year
+        )
+        self.actor = User.objects.get(username=actor)
+        self.figures, self.note = figures, note
+        self.tasks = extra.get("tasks", {})
+        self.tasks_not_done = extra.get("tasks_not_done", {})
+        self.flag_boards = extra.get("flag_boards", set())
+        self.assessed = extra.get("assessed")
+        self.rounds = extra.get("rounds", [])
+        self.pledge_title = extra["pledge_title"]
+        self.boards = {
+            b.short_name: b
+            for b in Board.objects.filter(
+                memberships__bloc_year=self.bloc_year
+            ).distinct()
+        }
+        self.officers = {}
+        for officer in User.objects.filter(
+            role=User.Role.BOARD_OFFICER, is_demo=True, board__in=self.boards.values()
+        ).order_by("pk"):
+            self.officers.setdefault(officer.board_id, officer)
+
+    def refresh(self) -> None:
+        self.bloc_year.refresh_from_db()
+
+
+def _years() -> list[Year]:
+    return [
+        Year(
+            bloc=TN_DHMT,
+            year=2023,
+            actor="khoitruong",
+            figures=FIGURES_2023,
+            note=NOTE,
+            tasks=TASKS_2023,
+            tasks_not_done=LATE_2023,
+            flag_boards=FLAG_BOARDS_2023,
+            assessed=ASSESSED_2023,
+            rounds=ROUNDS_2023,
+            pledge_title="Giao ước thi đua năm 2023",
+        ),
+        Year(
+            bloc=DHMT,
+            year=2016,
+            actor="admin",
+            figures=FIGURES_2016,
+            note=NOTE_2016,
+            rounds=ROUNDS_2016,
+            pledge_title="Giao ước thi đua năm 2016 (minh họa)",
+        ),
+    ]
+
+
+# The cycle, one step per stage; each step does only what is still missing.
+
+
+def _setup(y: Year) -> None:
+    pledges.indicators_copy(bloc_year=y.bloc_year, actor=y.actor)
+    pledges.submissions_prepare(bloc_year=y.bloc_year, actor=y.actor)
+    if not Pledge.objects.filter(bloc_year=y.bloc_year).exists():
+        pledges.pledge_create(
+            bloc_year=y.bloc_year, actor=y.actor, title=y.pledge_title
+        )
+
+
+def _sign(y: Year) -> None:
+    pledge = Pledge.objects.get(bloc_year=y.bloc_year)
+    if pledge.status == Pledge.Status.DRAFT:
+        pledge = pledges.pledge_open(pledge=pledge, actor=y.actor)
+    if pledge.status == Pledge.Status.OPEN:
+        signed = set(pledge.signatures.values_list("board_id", flat=True))
+        for board in sorted(y.boards.values(), key=lambda b: b.pk):
+            if board.pk not in signed:
+                pledges.pledge_sign(pledge=pledge, actor=y.officers[board.pk])
+        pledges.pledge_close(pledge=pledge, actor=y.actor)
+
+
+def _entries(y: Year, short: str) -> dict[int, pledges.Entry]:
+    indicators = {i.code: i for i in y.bloc_year.indicators.all()}
+    entries = {}
+    for code, figures in y.figures[short].items():
+        if code == "new-projects":
+            plan, actual, fdi = figures
+            for c, number in (
+                ("new-projects-fdi", fdi),
+                ("new-projects-ddi", actual - fdi),
+            ):
+                entries[indicators[c].pk] = pledges.Entry(actual=D(number), note=y.note)
+            plan = None if plan is None else D(plan)
+            actual = D(actual)
+        else:
+            plan, actual = (D(n) for n in figures)
+        entries[indicators[code].pk] = pledges.Entry(
+            plan=plan, actual=actual, note=y.note
+        )
+    for code, done in (y.tasks | y.tasks_not_done.get(short, {})).items():
+        entries[indicators[code].pk] = pledges.Entry(actual=D(done), note=y.note)
+    return entries
+
+
+def _report(y: Year) -> None:
+    for sub in y.bloc_year.submissions.select_related("board").order_by("board_id"):
+        if sub.status not in (Submission.Status.DRAFT, Submission.Status.RETURNED):
+            continue
+        short = sub.board.short_name
+        pledges.submission_submit(
+            submission=sub,
+            actor=y.officers[sub.board_id],
+            expected_version=sub.version,
+            entries=_entries(y, short),
+            award_target=(
+                Submission.Award.FLAG
+                if short in y.flag_boards
+                else Submission.Award.MERIT
+            ),
+        )
+
+
+def _review(y: Year) -> None:
+    for sub in y.bloc_year.submissions.filter(
+        status=Submission.Status.SUBMITTED
+    ).order_by("board_id"):
+        pledges.submission_approve(submission=sub, actor=y.actor)
+
+
+def _score(y: Year) -> None:
+    if y.assessed is None:  # seed 000 publishes no scores: none are invented
+        return
+    scale = ScoringScale.objects.filter(bloc_year=y.bloc_year).first()
+    if scale is None:
+        scale = scoring.scale_create(bloc_year=y.bloc_year, actor=y.actor)
+    if scale.status == ScoringScale.Status.DRAFT:
+        scale = scoring.scale_freeze(scale=scale, actor=y.actor)
+    criteria = {c.code: c for c in scale.criteria.filter(code__in=["C1", "C2", "D1"])}
+    done = set(
+        Assessment.objects.filter(
+            criterion__scale=scale, source=Assessment.Source.BLOC
+        ).values_list("criterion__code", "board_id")
+    )
+    for short, board in sorted(y.boards.items(), key=lambda kv: kv[1].pk):
+        points = y.assessed.get(short, ASSESSED_DEFAULT)
+        for code, given in zip(("C1", "C2", "D1"), points, strict=True):
+            if (code, board.pk) in done or code not in criteria:
+                continue
+            scoring.assessment_set(
+                criterion=criteria[code],
+                board_id=board.pk,
+                source=Assessment.Source.BLOC,
+                points=D(given),
+                comment=NOTE,
+                actor=y.actor,
+            )
+
+
+def _vote(y: Year) -> None:
+    for kind, quota, title, votes in y.rounds:
+        rounds = VotingRound.objects.filter(bloc_year=y.bloc_year, kind=kind)
+        if rounds.filter(status=VotingRound.Status.CLOSED).exists():
+            continue
+        voting_round = rounds.filter(title=title).first() or scoring.round_create(
+            bloc_year=y.bloc_year,
+            kind=kind,
+            actor=y.actor,
+            title=title,
+            quota=quota,
+            max_choices=quota,
+            on_paper=True,
+        )
+        if voting_round.status == VotingRound.Status.DRAFT:
+            voting_round = scoring.round_open(voting_round=voting_round, actor=y.actor)
+        members = len(y.boards)
+        scoring.round_paper_tally(
+            voting_round=voting_round,
+            actor=y.actor,
+            issued=members,
+            valid=members,
+            invalid=0,
+            votes={y.boards[short].pk: n for short, n in votes.items()},
+        )
+        scoring.round_close(voting_round=voting_round, actor=y.actor)
+    _keep_next_year_sources(y.bloc_year)
+
+
+def _keep_next_year_sources(bloc_year: BlocYear) -> None:
+    """An election fills next year's head or deputy without the membership's
+    source; put back the one blocs.demo gave it, so a second run of blocs.demo
+    finds nothing to change."""
+    key = (bloc_year.bloc.short_name, bloc_year.year + 1)
+    spec = next((s for s in BLOC_YEARS if (s["bloc"], s["year"]) == key), None)
+    following = BlocYear.objects.filter(
+        bloc=bloc_year.bloc, year=bloc_year.year + 1
+    ).first()
+    if spec is None or following is None or following.status == S.CLOSED:
+        return
+    for member in following.memberships.select_related("board").filter(
+        ~Q(source=spec["source"])
+    ):
+        bloc_services.membership_set(
+            bloc_year=following,
+            board=member.board,
+            role=member.role,
+            confirmed=member.board.short_name in spec["named"],
+            source=spec["source"],
+        )
+
+
+STEPS = [
+    (S.SETUP, _setup),
+    (S.PLEDGE, _sign),
+    (S.REPORTING, _report),
+    (S.REVIEW, _review),
+    (S.SCORING, _score),
+    (S.VOTING, _vote),
+]
+
+
+def _complete(y: Year) -> bool:
+    """Take the year to its close; False if it was closed before its data
+    (a database loaded before this module existed)."""
+    if y.bloc_year.status == S.CLOSED:
+        return y.bloc_year.voting_rounds.filter(
+            status=VotingRound.Status.CLOSED
+        ).exists()
+    for stage, step in STEPS:
+        step(y)
+        y.refresh()
+        if y.bloc_year.status == stage:
+            bloc_services.bloc_year_advance(bloc_year=y.bloc_year, actor=y.actor)
+            y.refresh()
+    return True
+
+
+def _publish(y: Year) -> list[str]:
+    published = set(
+        Publication.objects.filter(bloc_year=y.bloc_year).values_list("kind", flat=True)
+    )
+    done = []
+    for kind in KINDS:
+        if kind not in published:
+            services.document_publish(bloc_year=y.bloc_year, kind=kind, actor=y.actor)
+            done.append(kind)
+    return done
+
+
+def load(*, stdout) -> None:
+    for y in _years():
+        if not _complete(y):
+            stdout.write(
+                f"{y.bloc_year} was closed before its demo data: its documents are "
+                "left out. Load the demo into a new database to see them."
+            )
+            continue
+        published = _publish(y)
+        stdout.write(
+            f"Closed year {y.bloc_year} with its documents"
+            + (f" (published now: {', '.join(published)})." if published else ".")
+        )

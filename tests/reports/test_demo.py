@@ -1,0 +1,275 @@
+"""load_demo closes seed 004's 2023 and seed 000's 2016 through the services,
+with the seeds' outcomes, and publishes their four documents once.
+
+The demo is loaded once for the class ``TestDemo`` (it renders eight PDFs)
+inside a transaction rolled back after it; each test runs in a savepoint
+within it. The last test needs a database without the demo: it is outside
+the class, so it holds whatever the order of the tests.
+"""
+
+import hashlib
+import io
+import subprocess
+from decimal import Decimal as D
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+
+from blocs import demo as blocs_demo
+from blocs import services as bloc_services
+from blocs.models import AuditEvent, BlocYear, Membership, User
+from pledges import services as pledges
+from pledges.models import Submission, Value
+from pledges.selectors import bloc_totals
+from reports.models import Publication
+from scoring import services as scoring
+from scoring.models import Score, VotingRound
+
+KINDS = [k.value for k in Publication.Kind]
+FULL = {
+    "KKT Dung Quất": "Ban Quản lý Khu kinh tế Dung Quất và các Khu công nghiệp "
+    "tỉnh Quảng Ngãi",
+    "KKT Gia Lai": "Ban Quản lý Khu kinh tế tỉnh Gia Lai",
+    "KKT Bình Định": "Ban Quản lý Khu kinh tế tỉnh Bình Định",
+    "KKT Vân Phong": "Ban Quản lý Khu kinh tế Vân Phong tỉnh Khánh Hòa",
+    "KCN Đắk Lắk": "Ban Quản lý các Khu công nghiệp tỉnh Đắk Lắk",
+    "KKT Kon Tum": "Ban Quản lý Khu kinh tế tỉnh Kon Tum",
+    "KKT mở Chu Lai": "Ban Quản lý Khu kinh tế mở Chu Lai tỉnh Quảng Nam",
+    "KCN-KCX Đà Nẵng": "Ban Quản lý các Khu công nghiệp và chế xuất Đà Nẵng",
+}
+FLAG_2023 = {"KKT Dung Quất", "KKT Gia Lai"}
+MERIT_2023 = {"KKT Bình Định", "KKT Vân Phong", "KCN Đắk Lắk"}
+LEADING_2016 = {"KKT Vân Phong", "KKT mở Chu Lai", "KCN-KCX Đà Nẵng"}
+
+
+@pytest.fixture(scope="class")
+def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
+    media.enable()
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+    yield out.getvalue()
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+    media.disable()
+
+
+@pytest.fixture
+def demo(loaded, db):
+    return loaded
+
+
+def _year(short, year):
+    return BlocYear.objects.select_related("bloc").get(
+        bloc__short_name=short, year=year
+    )
+
+
+def pdf_text(content: bytes, *, layout: bool) -> str:
+    """pdftotext, whitespace folded: -layout keeps a table's row on one line;
+    without it, the text of one cell (a long name) stays together."""
+    args = ["pdftotext", *(["-layout"] if layout else []), "-", "-"]
+    out = subprocess.run(args, input=content, capture_output=True, check=True)
+    return " ".join(out.stdout.decode().split())
+
+
+def _published_text(bloc_year, kind, *, layout: bool = True) -> str:
+    publication = Publication.objects.get(bloc_year=bloc_year, kind=kind)
+    with publication.file.open("rb") as f:
+        return pdf_text(f.read(), layout=layout)
+
+
+def _chosen(bloc_year, kind) -> set[str]:
+    return {
+        c.board.short_name
+        for r in bloc_year.voting_rounds.filter(kind=kind)
+        for c in r.candidates.filter(elected=True).select_related("board")
+    }
+
+
+def _state():
+    counts = {
+        model._meta.label: model.objects.count()
+        for app in ("blocs", "pledges", "scoring", "reports")
+        for model in apps.get_app_config(app).get_models()
+    }
+    checksums = sorted(
+        Publication.objects.values_list("bloc_year_id", "kind", "version", "sha256")
+    )
+    statuses = sorted(BlocYear.objects.values_list("pk", "status"))
+    return counts, checksums, statuses
+
+
+class TestDemo:
+    # 2023: seed 004 ------------------------------------------------------------------
+
+    def test_2023_is_closed_with_seed_004_outcome(self, demo):
+        year = _year("TN-DHMT", 2023)
+        assert year.status == BlocYear.Status.CLOSED
+        rounds = year.voting_rounds.all()
+        assert {r.status for r in rounds} == {VotingRound.Status.CLOSED}
+        assert _chosen(year, "flag") == FLAG_2023
+        assert _chosen(year, "merit") == MERIT_2023
+        assert _chosen(year, "head") == {"KKT Dung Quất"}
+        assert _chosen(year, "deputy") == {"KKT Kon Tum"}
+        for kind in ("head", "deputy"):
+            winner = year.voting_rounds.get(kind=kind).candidates.get(elected=True)
+            assert (winner.votes, winner.share) == (11, D("100.00"))
+        leaders = dict(
+            _year("TN-DHMT", 2024)
+            .memberships.exclude(role=Membership.Role.MEMBER)
+            .values_list("role", "board__short_name")
+        )
+        assert leaders == {"head": "KKT Dung Quất", "deputy": "KKT Kon Tum"}
+
+    def test_2023_went_through_the_whole_cycle(self, demo):
+        year = _year("TN-DHMT", 2023)
+        pledge = year.pledge
+        assert pledge.status == "closed"
+        assert pledge.commitments.count() == 5
+        assert pledge.signatures.count() == year.memberships.count() == 11
+        statuses = set(year.submissions.values_list("status", flat=True))
+        assert statuses == {Submission.Status.APPROVED}
+        assert year.scoring_scale.status == "frozen"
+        ranked = list(
+            Score.objects.filter(bloc_year=year)
+            .order_by("rank")
+            .values_list("board__short_name", flat=True)
+        )
+        # The nominated boards lead the ranking, flag before merit.
+        assert set(ranked[:2]) == FLAG_2023
+        assert set(ranked[2:5]) == MERIT_2023
+        # The year moved one stage at a time, audited.
+        moves = AuditEvent.objects.filter(
+            action="bloc_year.advance", object_id=str(year.pk)
+        )
+        assert moves.count() == len(BlocYear.Status) - 1
+
+    def test_2023_figures_are_marked_illustrative(self, demo):
+        year = _year("TN-DHMT", 2023)
+        entered = Value.objects.filter(submission__bloc_year=year, actual__isnull=False)
+        assert entered.count() >= 11 * 9
+        assert not entered.filter(note="").exists()
+        assert "minh họa" in entered.first().note
+        assert "minh họa" in year.note
+
+    def test_2023_documents_carry_the_outcome(self, demo):
+        year = _year("TN-DHMT", 2023)
+        nomination = _published_text(year, "nomination", layout=False)
+        for short in FLAG_2023 | MERIT_2023:
+            assert FULL[short] in nomination
+        assert "Cờ thi đua (2 đơn vị)" in nomination
+        assert "Bằng khen của Bộ trưởng (3 đơn vị)" in nomination
+        summary = _published_text(year, "summary", layout=False)
+        assert (
+            f"bầu {FULL['KKT Dung Quất']} làm Khối trưởng và {FULL['KKT Kon Tum']} "
+            "làm Khối phó năm 2024" in summary
+        )
+        minutes = _published_text(year, "minutes")
+        assert "KKT Dung Quất 11 100 Được chọn" in minutes
+        assert "KKT Kon Tum 11 100 Được chọn" in minutes
+        minutes = _published_text(year, "minutes", layout=False)
+        assert f"Khối trưởng năm 2024: {FULL['KKT Dung Quất']}" in minutes
+        assert f"Khối phó năm 2024: {FULL['KKT Kon Tum']}" in minutes
+        pledge = _published_text(year, "pledge")
+        assert "đã có 11/11 đơn vị ký" in pledge
+
+    # 2016: seed 000 ------------------------------------------------------------------
+
+    def test_2016_totals_are_seed_000_exactly(self, demo):
+        year = _year("DHMT", 2016)
+        assert year.status == BlocYear.Status.CLOSED
+        assert year.memberships.count() == 7
+        totals = {
+            row.indicator.code: row.total
+            for row in bloc_totals(year, approved_only=True)
+        }
+        assert totals["new-projects"].actual == 132
+        assert totals["new-projects"].reported == 7
+        expected = {
+            "new-capital-usd": ("1016.87", "2470.7", "242.97"),
+            "production-value": ("195168", "210764.9", "107.99"),
+            "export": ("2257.2", "2331.663", "103.30"),
+            "budget": ("33430", "38561", "115.35"),
+        }
+        for code, (plan, actual, percent) in expected.items():
+            assert (totals[code].plan, totals[code].actual) == (D(plan), D(actual))
+            assert totals[code].percent == D(percent)
+        assert "minh họa" in year.note
+
+    def test_2016_summary_shows_the_cluster_totals(self, demo):
+        summary = _published_text(_year("DHMT", 2016), "summary")
+        assert "Số dự án cấp mới dự án — 132" in summary
+        assert "1.016,87 2.470,7 242,97" in summary
+        assert "195.168 210.764,9" in summary
+        assert "2.257,2 2.331,663" in summary
+        assert "33.430 38.561" in summary
+
+    def test_2016_acclaims_the_three_leading_units(self, demo):
+        year = _year("DHMT", 2016)
+        assert _chosen(year, "flag") == LEADING_2016
+        nomination = _published_text(year, "nomination", layout=False)
+        for short in LEADING_2016:
+            assert FULL[short] in nomination
+        # Seed 000 publishes no scores: none are invented.
+        assert not Score.objects.filter(bloc_year=year).exists()
+
+    # Publication and idempotence ------------------------------------------------
+
+    def test_documents_of_both_years_are_published_once(self, demo):
+        for short, year, publisher in [
+            ("TN-DHMT", 2023, "khoitruong"),
+            ("DHMT", 2016, "admin"),
+        ]:
+            publications = Publication.objects.filter(bloc_year=_year(short, year))
+            assert sorted(publications.values_list("kind", flat=True)) == sorted(KINDS)
+            for p in publications:
+                assert p.version == 1
+                assert p.published_by.username == publisher
+                with p.file.open("rb") as f:
+                    content = f.read()
+                assert content.startswith(b"%PDF")
+                assert hashlib.sha256(content).hexdigest() == p.sha256
+                assert len(content) == p.size
+
+    def test_closed_years_refuse_changes_through_the_services(self, demo):
+        year = _year("TN-DHMT", 2023)
+        secretariat = User.objects.get(username="khoitruong")
+        with pytest.raises(ValidationError):
+            scoring.scores_compute(bloc_year=year, actor=None)
+        with pytest.raises(PermissionDenied):
+            pledges.submission_approve(
+                submission=year.submissions.first(), actor=secretariat
+            )
+
+    def test_loading_twice_changes_nothing(self, demo):
+        before = _state()
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+        assert _state() == before
+        assert "published now" not in out.getvalue()
+
+
+def test_a_year_closed_before_its_demo_data_is_left_alone(db, settings, tmp_path):
+    """A database loaded before reports/demo.py existed has both years closed
+    and empty: the services refuse to fill them, so the demo says so."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    blocs_demo.load(stdout=io.StringIO())
+    for spec in blocs_demo.BLOC_YEARS:
+        if spec.get("closed_by"):
+            bloc_year = _year(spec["bloc"], spec["year"])
+            bloc_services.bloc_year_upsert(
+                bloc=bloc_year.bloc, year=bloc_year.year, status="closed"
+            )
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert out.getvalue().count("was closed before its demo data") == 2
+    assert not Publication.objects.exists()
