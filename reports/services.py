@@ -73,14 +73,19 @@ def document_publish(*, bloc_year: BlocYear, kind: str, actor: User) -> Publicat
     version = publication.version
     name = f"{bloc_year.bloc.short_name}-{bloc_year.year}-{kind}-v{version}.pdf"
     publication.file.save(name, ContentFile(content), save=False)
-    publication.full_clean()
-    publication.save()
-    audit_record(
-        actor=actor,
-        action="document.publish",
-        obj=publication,
-        changes={"sha256": publication.sha256, "version": publication.version},
-    )
+    try:
+        publication.full_clean()
+        publication.save()
+        audit_record(
+            actor=actor,
+            action="document.publish",
+            obj=publication,
+            changes={"sha256": publication.sha256, "version": publication.version},
+        )
+    except BaseException:
+        # The rows roll back with the transaction; the archived file must too.
+        publication.file.delete(save=False)
+        raise
     return publication
 
 
