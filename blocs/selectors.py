@@ -1,8 +1,10 @@
 """Scoped, optimised reads for the blocs pages."""
 
+import datetime as dt
+
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
-from blocs.models import Bloc, BlocYear, Membership, User
+from blocs.models import Bloc, BlocYear, Membership, Ministry, User
 from blocs.permissions import bloc_years_visible_to, blocs_visible_to
 
 
@@ -46,3 +48,18 @@ def blocs_list_for_overview(*, user: User) -> QuerySet[Bloc]:
         .prefetch_related(Prefetch("years", queryset=years, to_attr="year_list"))
         .order_by("name")
     )
+
+
+def ministry_on(*, bloc: Bloc, day: dt.date) -> Ministry:
+    """The ministry a bloc reported to on ``day``: its current one, or the
+    predecessor whose term ended the day before its successor's began
+    (Planning and Investment until 28/02/2025, then Finance)."""
+    ministry = bloc.ministry
+    while ministry.valid_from > day:
+        predecessor = Ministry.objects.filter(
+            valid_until=ministry.valid_from - dt.timedelta(days=1)
+        ).first()
+        if predecessor is None:
+            break
+        ministry = predecessor
+    return ministry

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from blocs.models import Bloc, BlocYear, Board, Membership
+from blocs.selectors import ministry_on
 from blocs.templatetags.vn import num
 from pledges import calc
 from pledges.models import Indicator, Pledge, Submission, Value
@@ -244,10 +245,11 @@ def _header(kind: str, bloc_year: BlocYear, day: dt.date | None = None) -> dict:
         place = _province(head.province)
     day = day or bloc_year.conference_date or timezone.localdate()
     unit, head_title, abbreviation = _unit(bloc)
+    ministry = ministry_on(bloc=bloc, day=day)
     return {
         "kind": kind,
         "year": bloc_year.year,
-        "parent_body": bloc.ministry.name.upper(),
+        "parent_body": ministry.name.upper(),
         "issuer": bloc.name.upper(),
         "bloc_name": bloc.name,
         "number": doc_number(kind, bloc),
@@ -262,7 +264,7 @@ def _header(kind: str, bloc_year: BlocYear, day: dt.date | None = None) -> dict:
         "signer_name": head.name if head else "",
         "head": head.name if head else "",
         "deputy": deputy.name if deputy else "",
-        "ministry": bloc.ministry.name,
+        "ministry": ministry.name,
         "abbreviation": abbreviation,
     }
 
