@@ -19,12 +19,13 @@ saying it is illustrative, and so does each year's note. A closed year is
 left alone, so a second run changes nothing.
 """
 
+import datetime as dt
 from decimal import Decimal as D
 
-from django.db.models import Q
+from django.utils import timezone
 
 from blocs import services as bloc_services
-from blocs.demo import BLOC_YEARS, DHMT, TN_DHMT
+from blocs.demo import DHMT, TN_DHMT
 from blocs.models import BlocYear, Board, User
 from pledges import services as pledges
 from pledges.models import Pledge, Submission
@@ -302,8 +303,16 @@ def _setup(y: Year) -> None:
     pledges.submissions_prepare(bloc_year=y.bloc_year, actor=y.actor)
     if not Pledge.objects.filter(bloc_year=y.bloc_year).exists():
         pledges.pledge_create(
-            bloc_year=y.bloc_year, actor=y.actor, title=y.pledge_title
+            bloc_year=y.bloc_year,
+            actor=y.actor,
+            title=y.pledge_title,
+            signing_date=_signing_day(y),
         )
+
+
+def _signing_day(y: Year) -> dt.date:
+    """Illustrative: the seeds do not give these pledges' signing dates."""
+    return dt.date(y.bloc_year.year, 3, 15)
 
 
 def _sign(y: Year) -> None:
@@ -314,7 +323,13 @@ def _sign(y: Year) -> None:
         signed = set(pledge.signatures.values_list("board_id", flat=True))
         for board in sorted(y.boards.values(), key=lambda b: b.pk):
             if board.pk not in signed:
-                pledges.pledge_sign(pledge=pledge, actor=y.officers[board.pk])
+                pledges.pledge_sign(
+                    pledge=pledge,
+                    actor=y.officers[board.pk],
+                    signed_at=timezone.make_aware(
+                        dt.datetime.combine(_signing_day(y), dt.time(9))
+                    ),
+                )
         pledges.pledge_close(pledge=pledge, actor=y.actor)
 
 
@@ -421,30 +436,6 @@ def _vote(y: Year) -> None:
             votes={y.boards[short].pk: n for short, n in votes.items()},
         )
         scoring.round_close(voting_round=voting_round, actor=y.actor)
-    _keep_next_year_sources(y.bloc_year)
-
-
-def _keep_next_year_sources(bloc_year: BlocYear) -> None:
-    """An election fills next year's head or deputy without the membership's
-    source; put back the one blocs.demo gave it, so a second run of blocs.demo
-    finds nothing to change."""
-    key = (bloc_year.bloc.short_name, bloc_year.year + 1)
-    spec = next((s for s in BLOC_YEARS if (s["bloc"], s["year"]) == key), None)
-    following = BlocYear.objects.filter(
-        bloc=bloc_year.bloc, year=bloc_year.year + 1
-    ).first()
-    if spec is None or following is None or following.status == S.CLOSED:
-        return
-    for member in following.memberships.select_related("board").filter(
-        ~Q(source=spec["source"])
-    ):
-        bloc_services.membership_set(
-            bloc_year=following,
-            board=member.board,
-            role=member.role,
-            confirmed=member.board.short_name in spec["named"],
-            source=spec["source"],
-        )
 
 
 STEPS = [
@@ -485,7 +476,46 @@ def _publish(y: Year) -> list[str]:
     return done
 
 
+# The legal texts the documents cite, with the dates they were in force
+# (domain.md). A document cites those in force on its date.
+LEGAL_BASES = [
+    (
+        "Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ sung "
+        "một số điều của Luật Thi đua, khen thưởng năm 2005 và năm 2013",
+        dt.date(2004, 7, 1),
+        dt.date(2023, 12, 31),
+    ),
+    (
+        "Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022",
+        dt.date(2024, 1, 1),
+        None,
+    ),
+    (
+        "Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017 của Chính phủ quy định "
+        "chi tiết thi hành một số điều của Luật Thi đua, khen thưởng",
+        dt.date(2017, 7, 31),
+        dt.date(2023, 12, 31),
+    ),
+    (
+        "Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định "
+        "chi tiết thi hành một số điều của Luật Thi đua, khen thưởng",
+        dt.date(2024, 1, 1),
+        dt.date(2025, 6, 30),
+    ),
+    (
+        "Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết thi hành một số "
+        "điều của Luật Thi đua, khen thưởng",
+        dt.date(2025, 7, 1),
+        None,
+    ),
+]
+
+
 def load(*, stdout) -> None:
+    for order, (citation, start, end) in enumerate(LEGAL_BASES):
+        services.legal_basis_upsert(
+            citation=citation, valid_from=start, valid_until=end, order=order
+        )
     for y in _years():
         if not _complete(y):
             stdout.write(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from blocs.models import BlocYear, User
 from blocs.services import audit_record
 from reports import documents
-from reports.models import Publication
+from reports.models import LegalBasis, Publication
 from reports.permissions import can_publish
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -106,3 +106,17 @@ def publication_find(
     return (
         Publication.objects.select_related("bloc_year__bloc").filter(code=code).first()
     )
+
+
+@transaction.atomic
+def legal_basis_upsert(*, citation: str, **fields) -> LegalBasis:
+    """Create or update a dated legal text by its citation. Documents already
+    published keep the bases they were printed with."""
+    basis = LegalBasis.objects.filter(citation=citation).first() or LegalBasis(
+        citation=citation
+    )
+    for name, value in fields.items():
+        setattr(basis, name, value)
+    basis.full_clean()
+    basis.save()
+    return basis

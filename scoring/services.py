@@ -577,8 +577,15 @@ def _record_election(voting_round: VotingRound, decision: tally.Decision) -> Non
     existing = {m.board_id: m for m in next_year.memberships.all()}
     for member in bloc_year.memberships.select_related("board"):
         if member.board_id == winner:
+            # An existing membership keeps its provenance; only the role changes.
+            current = existing.get(winner)
+            keep = (
+                {"confirmed": current.confirmed, "source": current.source}
+                if current
+                else {}
+            )
             bloc_services.membership_set(
-                bloc_year=next_year, board=member.board, role=role
+                bloc_year=next_year, board=member.board, role=role, **keep
             )
         elif member.board_id not in existing:
             bloc_services.membership_set(bloc_year=next_year, board=member.board)

@@ -1,5 +1,6 @@
 """Setting up a bloc-year: its indicator catalogue, rules, pledge, submissions."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -208,8 +209,12 @@ def pledge_close(*, pledge: Pledge, actor: User) -> Pledge:
 
 
 @transaction.atomic
-def pledge_sign(*, pledge: Pledge, actor: User) -> Signature:
-    """The actor's board signs the pledge, once, while signing is open."""
+def pledge_sign(
+    *, pledge: Pledge, actor: User, signed_at: dt.datetime | None = None
+) -> Signature:
+    """The actor's board signs the pledge, once, while signing is open.
+    ``signed_at`` records a signature given on paper earlier (never later
+    than now); by default the signature is given now."""
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     if not can_sign_pledge(actor, pledge):
         raise PermissionDenied
@@ -217,11 +222,14 @@ def pledge_sign(*, pledge: Pledge, actor: User) -> Signature:
         raise ValidationError(_("The pledge is not open for signing."))
     if pledge.signatures.filter(board=actor.board_id).exists():
         raise ValidationError(_("Your board has already signed this pledge."))
+    now = timezone.now()
+    if signed_at is not None and signed_at > now:
+        raise ValidationError(_("A signature cannot be dated in the future."))
     signature = Signature(
         pledge=pledge,
         board_id=actor.board_id,
         signed_by=actor,
-        signed_at=timezone.now(),
+        signed_at=signed_at or now,
     )
     signature.full_clean()
     signature.save()

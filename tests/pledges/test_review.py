@@ -283,6 +283,20 @@ def test_board_signs_once_while_open(reporting, client_for):
         services.pledge_open(pledge=pledge, actor=reporting.users["secretariat"])
 
 
+def test_a_paper_signature_keeps_its_date_but_never_a_future_one(reporting):
+    pledge = services.pledge_open(
+        pledge=Pledge.objects.get(bloc_year=reporting.own_year), actor=None
+    )
+    officer = reporting.users["board_officer"]
+    later = timezone.now() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError):
+        services.pledge_sign(pledge=pledge, actor=officer, signed_at=later)
+    assert not Signature.objects.exists()
+    on_paper = timezone.make_aware(dt.datetime(2023, 3, 15, 9))
+    services.pledge_sign(pledge=pledge, actor=officer, signed_at=on_paper)
+    assert Signature.objects.get(pledge=pledge).signed_at == on_paper
+
+
 def test_other_bloc_cannot_see_or_sign_the_pledge(reporting, client_for):
     pledge = Pledge.objects.get(bloc_year=reporting.other_year)
     services.pledge_open(pledge=pledge, actor=None)

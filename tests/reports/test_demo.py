@@ -182,6 +182,17 @@ class TestDemo:
         pledge = _published_text(year, "pledge")
         assert "đã có 11/11 đơn vị ký" in pledge
 
+    def test_documents_cite_the_laws_and_ministry_of_their_date(self, demo):
+        # The summary has no legal bases; the pledge and the nomination do.
+        nomination = _published_text(_year("TN-DHMT", 2023), "nomination", layout=False)
+        assert "BỘ KẾ HOẠCH VÀ ĐẦU TƯ" in nomination
+        assert "Nghị định số 91/2017/NĐ-CP" in nomination
+        assert "06/2022/QH15" not in nomination
+        assert "152/2025" not in nomination
+        pledge = _published_text(_year("DHMT", 2016), "pledge", layout=False)
+        assert "ngày 26 tháng 11 năm 2003" in pledge
+        assert "91/2017" not in pledge  # signed before that decree
+
     # 2016: seed 000 ------------------------------------------------------------------
 
     def test_2016_totals_are_seed_000_exactly(self, demo):

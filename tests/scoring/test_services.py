@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from blocs import services as blocs_services
 from blocs.models import AuditEvent, BlocYear, Membership
 from pledges import services as pledges
 from pledges.models import Indicator, Submission, Value
@@ -461,3 +462,26 @@ def test_only_members_are_assessed(seed_004):
             actor=secretariat,
         )
     assert not criterion.assessments.exists()
+
+
+def test_election_keeps_the_provenance_of_next_years_membership(seed_004):
+    year, boards, officers, secretariat = seed_004
+    following = factories.bloc_year(bloc=year.bloc, year=2024)
+    blocs_services.membership_set(
+        bloc_year=following,
+        board=boards["KKT Kon Tum"],
+        confirmed=False,
+        source="seed 004",
+    )
+    deputy = _round(year, "deputy", 1, secretariat)
+    for officer in officers.values():
+        services.ballot_cast(
+            voting_round=deputy, actor=officer, choices=[boards["KKT Kon Tum"].pk]
+        )
+    services.round_close(voting_round=deputy, actor=secretariat)
+    membership = following.memberships.get(board=boards["KKT Kon Tum"])
+    assert (membership.role, membership.source, membership.confirmed) == (
+        "deputy",
+        "seed 004",
+        False,
+    )
