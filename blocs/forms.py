@@ -1,6 +1,12 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.dateformat import time_format
+from django.utils.translation import gettext_lazy as _
 
+from blocs.backends import login_locked_until
 from blocs.models import Membership
 
 
@@ -20,3 +26,39 @@ class MembershipForm(forms.ModelForm):
                     constraint.validate(Membership, self.instance)
                 except ValidationError as error:
                     self._update_errors(error)
+
+
+class ThrottledLoginMixin:
+    """Says plainly that logins are paused, without saying whether the
+    username exists (every username, real or not, is locked the same way)."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username and self.cleaned_data.get("password"):
+            until = login_locked_until(self.request, username)
+            if until:
+                raise ValidationError(
+                    self.error_messages["throttled"],
+                    code="throttled",
+                    params={"time": time_format(timezone.localtime(until), "H:i")},
+                )
+        return super().clean()
+
+
+LOGIN_ERRORS = {
+    "invalid_login": _("Your username and password did not match. Please try again."),
+    "throttled": _(
+        "Too many failed login attempts. For safety, logging in with this account "
+        "or from this computer is paused until %(time)s. Please try again then."
+    ),
+}
+
+
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
+    error_messages = AuthenticationForm.error_messages | LOGIN_ERRORS
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    error_messages = AdminAuthenticationForm.error_messages | {
+        "throttled": LOGIN_ERRORS["throttled"]
+    }

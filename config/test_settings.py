@@ -17,3 +17,10 @@ STORAGES = {
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+
+# No collectstatic before the tests: whitenoise finds files as they are asked.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+
+# The login throttle's cache is the real database cache (the test database
+# gets its table from createcachetable); tests roll it back with the rest.

@@ -3,14 +3,22 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from blocs import views as bloc_views
+from blocs.forms import AdminLoginForm, LoginForm
+from config import views as config_views
+
+# The admin's login counts failures and says when it is paused, like the site's.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", bloc_views.home, name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
+    path("healthz", config_views.healthz, name="healthz"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("blocs.urls")),

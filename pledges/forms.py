@@ -13,6 +13,7 @@ from pledges.models import (
     Submission,
 )
 from pledges.services import Entry
+from pledges.services.evidence import ALLOWED as EVIDENCE_TYPES
 
 K = Indicator.Kind
 
@@ -160,4 +161,8 @@ class ReportForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    file = forms.FileField(label=_("Evidence file"))
+    # The browser offers only these; the service still checks every byte.
+    file = forms.FileField(
+        label=_("Evidence file"),
+        widget=forms.FileInput(attrs={"accept": ",".join(EVIDENCE_TYPES)}),
+    )

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import (
@@ -148,12 +149,18 @@ def evidence_upload(request, pk):
 @login_required
 def evidence_download(request, pk):
     evidence = get_object_or_404(evidence_visible_to(request.user), pk=pk)
-    return FileResponse(
+    response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
         filename=evidence.name,
         content_type=evidence.content_type,
     )
+    # Saved to disk, never shown by the browser as a page of this site, and
+    # kept out of shared caches: whatever the file holds, it runs nothing here.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -74,3 +74,62 @@ def test_environment_chooses_database_and_locale():
 def test_migrations_match_the_models():
     result = _manage("makemigrations", "--check", "--dry-run", env={"DEBUG": "true"})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+_SHOW = (
+    "from django.conf import settings as s; print("
+    "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY,"
+    " s.SESSION_COOKIE_SAMESITE, s.SESSION_EXPIRE_AT_BROWSER_CLOSE,"
+    " s.SESSION_COOKIE_AGE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS,"
+    " s.STORAGES['staticfiles']['BACKEND'].rsplit('.', 1)[1],"
+    " s.CACHES['default']['BACKEND'].rsplit('.', 1)[1])"
+)
+
+
+def test_production_cookies_are_secure_and_sessions_short():
+    result = _manage("shell", "--no-imports", "-c", _SHOW, env=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "True",
+        "True",
+        "True",
+        "Lax",
+        "True",
+        str(8 * 60 * 60),
+        "True",
+        "31536000",
+        "CompressedManifestStaticFilesStorage",
+        "DatabaseCache",
+    ]
+
+
+def test_sessions_and_hsts_are_configurable():
+    env = PRODUCTION | {
+        "SESSION_COOKIE_AGE": "3600",
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE": "false",
+        "SECURE_HSTS_SECONDS": "600",
+        "CACHE_URL": "locmemcache://",
+    }
+    result = _manage("shell", "--no-imports", "-c", _SHOW, env=env)
+    assert result.returncode == 0, result.stderr
+    shown = result.stdout.split()
+    assert (shown[4], shown[5], shown[7], shown[9]) == (
+        "False",
+        "3600",
+        "600",
+        "LocMemCache",
+    )
+
+
+def test_development_needs_no_https_and_no_collectstatic():
+    env = {"DEBUG": "true", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    result = _manage("shell", "--no-imports", "-c", _SHOW, env=env)
+    assert result.returncode == 0, result.stderr
+    shown = result.stdout.split()
+    assert (shown[0], shown[1], shown[6], shown[7], shown[8]) == (
+        "False",
+        "False",
+        "False",
+        "0",
+        "StaticFilesStorage",
+    )

@@ -16,41 +16,78 @@ from pledges.models import Evidence, Submission
 from pledges.services.reporting import _lock_for_update, submission_locks
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+# An office file is a zip: refuse ones that would unpack to something huge
+# (a "zip bomb" for whoever opens it) or hold thousands of parts.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_ENTRIES = 5000
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# extension → (content type, how the first bytes must look)
+# extension → content type it must really be; the type comes from the bytes
+# (sniff_content_type), the name only says which one the board meant.
 ALLOWED = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    ".xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (b"PK\x03\x04",),
-    ),
-    ".doc": ("application/msword", (OLE,)),
-    ".xls": ("application/vnd.ms-excel", (OLE,)),
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".docx": DOCX,
+    ".xlsx": XLSX,
+    ".doc": "application/x-ole-storage",
+    ".xls": "application/x-ole-storage",
 }
+# What the download says: old Word and Excel files share one container.
+SERVED_AS = {".doc": "application/msword", ".xls": "application/vnd.ms-excel"}
 
 
-def _is_office_zip(upload) -> bool:
+def _office_zip_type(upload) -> str | None:
+    """DOCX or XLSX by the parts inside the zip; None for any other zip, one
+    with macros, or one that unpacks to too much."""
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
-            return "[Content_Types].xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
+            entries = archive.infolist()
+            names = {entry.filename for entry in entries}
+            if (
+                len(entries) > MAX_ZIP_ENTRIES
+                or sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES
+                or "[Content_Types].xml" not in names
+                or any(name.lower().endswith("vbaproject.bin") for name in names)
+            ):
+                return None
+            if "word/document.xml" in names:
+                return DOCX
+            if "xl/workbook.xml" in names:
+                return XLSX
+            return None
+    except (zipfile.BadZipFile, ValueError, NotImplementedError):
+        return None
     finally:
         upload.seek(0)
 
 
+def sniff_content_type(upload) -> str | None:
+    """The type the file's bytes show, whatever its name, or None if it is
+    none of the accepted kinds (HTML, scripts, programs, archives...)."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(OLE):
+        return "application/x-ole-storage"
+    if head.startswith(b"PK\x03\x04"):
+        return _office_zip_type(upload)
+    return None
+
+
 def evidence_check(upload) -> str:
-    """The content type of an acceptable file, or a ValidationError that says
-    what is wrong in words the board can act on."""
+    """The content type to serve an acceptable file with, or a ValidationError
+    that says what is wrong in words the board can act on."""
     name = PurePath(upload.name).name
     extension = PurePath(name).suffix.lower()
     if extension not in ALLOWED:
@@ -72,14 +109,7 @@ def evidence_check(upload) -> str:
                 "limit": filesizeformat(MAX_EVIDENCE_BYTES),
             },
         )
-    content_type, signatures = ALLOWED[extension]
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    looks_right = any(head.startswith(sig) for sig in signatures)
-    if looks_right and signatures[0] == b"PK\x03\x04":
-        looks_right = _is_office_zip(upload)
-    if not looks_right:
+    if sniff_content_type(upload) != ALLOWED[extension]:
         raise ValidationError(
             _(
                 "%(name)s is not really a %(ext)s file: its content does not match its "
@@ -87,7 +117,7 @@ def evidence_check(upload) -> str:
             ),
             params={"name": name, "ext": extension[1:].upper()},
         )
-    return content_type
+    return SERVED_AS.get(extension, ALLOWED[extension])
 
 
 @transaction.atomic
@@ -113,18 +143,23 @@ def evidence_add(
         uploaded_at=timezone.now(),
     )
     evidence.file.save(evidence.name, upload, save=False)
-    evidence.full_clean()
-    evidence.save()
-    sub.version += 1
-    sub.save(update_fields=["version", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="evidence.add",
-        obj=sub,
-        changes={
-            "file": evidence.name,
-            "sha256": evidence.sha256,
-            "size": evidence.size,
-        },
-    )
+    try:
+        evidence.full_clean()
+        evidence.save()
+        sub.version += 1
+        sub.save(update_fields=["version", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="evidence.add",
+            obj=sub,
+            changes={
+                "file": evidence.name,
+                "sha256": evidence.sha256,
+                "size": evidence.size,
+            },
+        )
+    except BaseException:
+        # The rows roll back with the transaction; the stored file must too.
+        evidence.file.delete(save=False)
+        raise
     return evidence
