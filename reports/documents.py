@@ -248,7 +248,7 @@ def _header(kind: str, bloc_year: BlocYear, day: dt.date | None = None) -> dict:
     ministry = ministry_on(bloc=bloc, day=day)
     return {
         "kind": kind,
-        "year": bloc_year.year,
+        "year": str(bloc_year.year),  # a label: never "2.023"
         "parent_body": ministry.name.upper(),
         "issuer": bloc.name.upper(),
         "bloc_name": bloc.name,
@@ -384,7 +384,7 @@ def build_summary(bloc_year: BlocYear) -> dict:
             for s in scores.order_by("rank", "board__name")
         ],
         "awards": _awards(bloc_year),
-        "next_year": bloc_year.year + 1,
+        "next_year": str(bloc_year.year + 1),
         "next_head": next_head,
         "next_deputy": next_deputy,
     }
@@ -445,7 +445,7 @@ def build_minutes(bloc_year: BlocYear) -> dict:
         "present": present,
         "rounds": rounds,
         "awards": _awards(bloc_year),
-        "next_year": bloc_year.year + 1,
+        "next_year": str(bloc_year.year + 1),
         "next_head": next_head,
         "next_deputy": next_deputy,
     }

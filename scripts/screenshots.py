@@ -114,8 +114,17 @@ class Shooter:
         with self.context() as ctx:
             page = ctx.new_page()
             self.log_in(page, "vu.tdkt")
-            self.goto(page, "/overview/")
+            self.goto(page, "/ministry/")
             self.save(page, "overview.png", "Khối")
+            self.goto(page, "/ministry/compare/?year=2023")
+            self.save(page, "compare.png", "2023")
+
+    def admin_documents(self) -> None:
+        with self.context() as ctx:
+            page = ctx.new_page()
+            self.log_in(page, "khoitruong")
+            self.goto(page, "/admin/reports/documentyear/")
+            self.save(page, "admin-documents.png", "TN-DHMT 2023")
 
     def admin_bloc_years(self) -> None:
         with self.context() as ctx:
@@ -205,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
             shooter.board()
             shooter.overview()
             shooter.admin_bloc_years()
+            shooter.admin_documents()
             shooter.report_form()
         except ShotError as exc:
             print(f"error: {exc}", file=sys.stderr)

@@ -62,8 +62,8 @@ def test_ministry_viewer_lands_on_the_overview_of_every_bloc(page: Page, live, w
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     log_in(page, world.users["ministry"].username)
 
-    expect(page).to_have_url(f"{live}/overview/")
-    blocs = page.locator("main section.card h2")
+    expect(page).to_have_url(f"{live}/ministry/")
+    blocs = page.locator("main section[data-testid^=bloc-] h2")
     expect(blocs).to_contain_text([world.own.name, world.other.name], ignore_case=False)
 
 

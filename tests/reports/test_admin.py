@@ -93,3 +93,10 @@ def test_documents_list_runs_fixed_queries(
     with django_assert_max_num_queries(12):
         page = client.get(reverse(CHANGELIST))
     assert page.text.count("v1</") >= years
+
+
+def test_preview_prints_the_year_as_a_label(world, client_for):
+    client = client_for(world.users["secretariat"])
+    page = client.get(reverse("reports:preview", args=[world.own_year.pk, "summary"]))
+    assert "Báo cáo tổng kết năm 2023" in page.text
+    assert "2.023" not in page.text and "2.024" not in page.text
