@@ -13,10 +13,11 @@ PYTEST_ARGS ?=
 APT_RUN := gettext fonts-liberation2 libharfbuzz-subset0
 APT_TEST := $(APT_RUN) chromium poppler-utils
 
-.PHONY: run test test-only lint messages sysdeps-run sysdeps-test clean
+.PHONY: run test test-only lint messages sysdeps-run sysdeps-test clean bench
 
 run: sysdeps-run $(VENV)/.runtime messages
 	DEBUG=true $(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py createcachetable
 	DEBUG=true $(PY) manage.py load_demo
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -65,3 +66,12 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+# Benchmarks (bench/README.md): page queries and latency on the demo and the
+# scale data, PDF, import, and a gunicorn load on a throw-away PostgreSQL.
+# BENCH_ARGS=--quick for a shorter run.
+BENCH_ARGS ?=
+bench: sysdeps-run $(VENV)/.dev messages
+	@ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+	bench/run $(BENCH_ARGS)

@@ -1,0 +1,243 @@
+"""Every benchmark of the portal, one table: ``python -m bench [--quick]``.
+
+Steps (each a subprocess on its own database, so that each sees only its data):
+1. databases: the demo (``load_demo``) on SQLite; a copy with the scale data
+   (``generate_scale_data``); a copy with one 11-board, 40-indicator bloc;
+2. pages: SQL queries and median latency of each main page and admin list
+   on the demo and on the scale data (``bench.pages``);
+3. PDF: the summary report through the portal and through bare WeasyPrint;
+4. import: a 10,000-row values file through the admin's import;
+5. load: gunicorn on PostgreSQL, requests per second against a trivial view.
+The table is Markdown (bench/README.md shows the latest one); the exit status
+is 1 when a goal fails.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+IMPORT_ROWS = 10_000
+PDF_GOAL, IMPORT_GOAL, LOAD_GOAL = 1.3, 30.0, 0.5
+
+
+def say(text: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def env_for(db: Path | None) -> dict:
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("DEBUG", None)
+    env["PYTHONWARNINGS"] = "ignore"
+    if db is not None:
+        env["DATABASE_URL"] = f"sqlite:///{db}"
+    return env
+
+
+def run(args: list[str], db: Path | None) -> str:
+    done = subprocess.run(
+        args, cwd=ROOT, env=env_for(db), capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        sys.stderr.write(done.stdout[-3000:] + done.stderr[-3000:])
+        raise SystemExit(f"bench: failed: {' '.join(args)}")
+    return done.stdout
+
+
+def manage(db: Path, *args: str) -> str:
+    return run([PY, "manage.py", *args], db)
+
+
+def step(module: str, db: Path | None, *args) -> dict:
+    out = run([PY, "-m", f"bench.{module}", *map(str, args)], db)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def prepare(work: Path, size: dict) -> dict[str, Path]:
+    demo, scale, pdf = (
+        work / "demo.sqlite3",
+        work / "scale.sqlite3",
+        work / "pdf.sqlite3",
+    )
+    say("demo database: migrate, load_demo")
+    manage(demo, "migrate", "--no-input", "-v0")
+    manage(demo, "createcachetable")
+    manage(demo, "load_demo")
+    shutil.copy(demo, scale)
+    shutil.copy(demo, pdf)
+    say(
+        "scale database: generate_scale_data "
+        + " ".join(f"--{k} {v}" for k, v in size.items())
+    )
+    started = time.perf_counter()
+    manage(scale, "generate_scale_data", *[f"--{k}={v}" for k, v in size.items()])
+    seconds = time.perf_counter() - started
+    say(f"scale data generated in {seconds:.0f} s")
+    manage(
+        pdf,
+        "generate_scale_data",
+        "--blocs=1",
+        "--boards=11",
+        "--years=2",
+        "--indicators=40",
+    )
+    return {"demo": demo, "scale": scale, "pdf": pdf, "generate_s": seconds}
+
+
+class Table:
+    def __init__(self):
+        self.rows: list[tuple[str, str, str, str]] = []
+        self.failed = False
+
+    def add(self, what: str, value: str, goal: str, ok: bool | None) -> None:
+        result = "n/a" if ok is None else ("OK" if ok else "FAIL")
+        self.failed |= ok is False
+        self.rows.append((what, value, goal, result))
+
+    def markdown(self) -> str:
+        head = ("measure", "figure", "goal", "result")
+        lines = ["| " + " | ".join(head) + " |", "|---|---|---|---|"]
+        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
+        return "\n".join(lines)
+
+
+def pages_rows(table: Table, demo: dict, scale: dict) -> None:
+    for name, small in demo["pages"].items():
+        big = scale["pages"].get(name)
+        if small is None or big is None:
+            table.add(name, "n/a (no such page)", "queries equal", None)
+            continue
+        statuses = {small["status"], big["status"]}
+        figure = (
+            f"queries {small['queries']} / {big['queries']}; "
+            f"median {small['ms']:.0f} / {big['ms']:.0f} ms"
+        )
+        if statuses != {200}:
+            figure += f"; HTTP {small['status']} / {big['status']}"
+        table.add(
+            name,
+            figure,
+            "queries equal",
+            small["queries"] == big["queries"] and statuses == {200},
+        )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller data, fewer runs")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--skip-load", action="store_true", help="no PostgreSQL load test"
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        size = {"blocs": 14, "boards": 15, "years": 2, "indicators": 50}
+        reps, pdf_runs, load_requests = 5, 3, 100
+    else:
+        size = {"blocs": 20, "boards": 15, "years": 10, "indicators": 50}
+        reps, pdf_runs, load_requests = 20, 7, 400
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    table = Table()
+    try:
+        dbs = prepare(work, size)
+        table.add(
+            "scale data (SQLite)",
+            "{blocs} blocs x {boards} boards x {years} years x "
+            "{indicators} indicators".format(**size)
+            + f" in {dbs['generate_s']:.0f} s",
+            "minutes",
+            dbs["generate_s"] < 600,
+        )
+        say("pages on the demo data")
+        demo = step("pages", dbs["demo"], "demo", reps)
+        say("pages on the scale data")
+        scale = step("pages", dbs["scale"], "scale", reps)
+        table.add(
+            "pages measured", f"demo: {demo['year']}; scale: {scale['year']}", "", None
+        )
+        pages_rows(table, demo, scale)
+        say("PDF: summary report")
+        pdf = step("pdfbench", dbs["pdf"], pdf_runs)
+        table.add(
+            f"PDF summary report ({pdf['boards']} boards, "
+            f"{pdf['indicators']} indicators)",
+            f"portal {pdf['portal_s']:.2f} s / bare WeasyPrint {pdf['bare_s']:.2f} s "
+            f"= {pdf['ratio']:.2f} (median of {pdf['runs']})",
+            f"ratio <= {PDF_GOAL}",
+            pdf["ratio"] <= PDF_GOAL,
+        )
+        say(f"import of {IMPORT_ROWS} rows")
+        imported = step("importing", dbs["scale"], IMPORT_ROWS)
+        table.add(
+            f"import of {imported['rows']:,} rows (admin preview + confirm)",
+            f"{imported['total_s']:.1f} s (preview {imported['preview_s']:.1f} s, "
+            f"confirm {imported['confirm_s']:.1f} s); "
+            f"{imported['written']:,} values written",
+            f"< {IMPORT_GOAL:.0f} s",
+            imported["ok"]
+            and imported["written"] == imported["rows"]
+            and imported["total_s"] < IMPORT_GOAL,
+        )
+        if args.skip_load:
+            table.add("load (gunicorn, PostgreSQL)", "skipped (--skip-load)", "", None)
+        else:
+            say("load: PostgreSQL, demo + scale data, gunicorn")
+            load = step("load", None, load_requests, size["blocs"], size["years"])
+            if "skipped" in load:
+                table.add(
+                    "load (gunicorn, PostgreSQL)", "skipped: no PostgreSQL", "", None
+                )
+            else:
+                table.add(
+                    "scale data (PostgreSQL)",
+                    f"{load['blocs']} blocs x 15 boards x {load['years']} years x 50 "
+                    f"indicators in {load['generate_s']} s",
+                    "minutes",
+                    load["generate_s"] < 600,
+                )
+                trivial = load["pages"]["trivial"]["rps"]
+                table.add(
+                    "load: trivial view",
+                    f"{trivial:.0f} req/s ({load['workers']} workers, "
+                    f"{load['clients']} clients, {load['requests']} requests)",
+                    "",
+                    None,
+                )
+                for name in ("board form", "ministry overview"):
+                    result = load["pages"].get(name)
+                    if result is None:
+                        table.add(f"load: {name}", "n/a (no such page)", "", None)
+                        continue
+                    ratio = result["rps"] / trivial if trivial else 0
+                    errors = load["requests"] - result["ok"]
+                    table.add(
+                        f"load: {name}",
+                        f"{result['rps']:.1f} req/s = {ratio:.2f} of trivial"
+                        + (f"; {errors} failed" if errors else ""),
+                        f">= {LOAD_GOAL} of trivial",
+                        ratio >= LOAD_GOAL and not errors,
+                    )
+    finally:
+        if args.keep:
+            say(f"work folder kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    mode = "quick" if args.quick else "full"
+    print(f"\nBenchmarks ({mode} run, {time.perf_counter() - started:.0f} s)\n")
+    print(table.markdown())
+    return 1 if table.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
