@@ -23,6 +23,25 @@ def year_plain(obj) -> str:
     return str(obj.year)
 
 
+class BlocYearFilter(admin.RelatedOnlyFieldListFilter):
+    """The bloc-years in the list, with their blocs in one query (a year's
+    label names its bloc), not one query per year."""
+
+    def field_choices(self, field, request, model_admin):
+        in_list = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list(f"{self.field_path}__pk", flat=True)
+        )
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        years = (
+            BlocYear.objects.filter(pk__in=in_list)
+            .select_related("bloc")
+            .order_by(*(ordering or BlocYear._meta.ordering or ["pk"]))
+        )
+        return [(year.pk, str(year)) for year in years]
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Admin whose rows come only from the user's scoped queryset.
 

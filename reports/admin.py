@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from blocs.admin import ScopedAdmin, year_plain
+from blocs.admin import BlocYearFilter, ScopedAdmin, year_plain
 from blocs.permissions import bloc_years_visible_to, is_secretariat
 from pledges.admin.common import report_done, run_each
 from reports import services
@@ -46,7 +46,7 @@ class PublicationAdmin(ScopedAdmin):
         "published_by",
         "pdf",
     ]
-    list_filter = ["kind", ("bloc_year", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["kind", ("bloc_year", BlocYearFilter)]
     search_fields = ["code", "sha256", "bloc_year__bloc__name"]
     list_select_related = ["bloc_year__bloc", "published_by"]
     readonly_fields = [

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from blocs.admin import BlocYearFilter
 from blocs.permissions import is_secretariat
 from pledges import permissions, services
 from pledges.admin.common import YearScopedAdmin, report_done, run_each
@@ -31,7 +32,7 @@ class IndicatorAdmin(YearScopedAdmin):
         "order",
         "bloc_year",
     ]
-    list_filter = [("bloc_year", admin.RelatedOnlyFieldListFilter), "group", "kind"]
+    list_filter = [("bloc_year", BlocYearFilter), "group", "kind"]
     search_fields = ["code", "name"]
     list_select_related = ["bloc_year__bloc"]
     ordering = ["bloc_year", "order", "code"]
@@ -52,7 +53,7 @@ class ValidationRuleAdmin(YearScopedAdmin):
         "bloc_year",
     ]
     list_filter = [
-        ("bloc_year", admin.RelatedOnlyFieldListFilter),
+        ("bloc_year", BlocYearFilter),
         "severity",
         "kind",
         "active",
@@ -105,7 +106,7 @@ class SignatureInline(admin.TabularInline):
 class PledgeAdmin(YearScopedAdmin):
     scope = staticmethod(permissions.pledges_visible_to)
     list_display = ["title", "bloc_year", "status", "signing_date", "signature_count"]
-    list_filter = ["status", ("bloc_year", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", ("bloc_year", BlocYearFilter)]
     search_fields = ["title", "bloc_year__bloc__name"]
     list_select_related = ["bloc_year__bloc"]
     readonly_fields = ["status"]

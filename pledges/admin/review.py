@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from blocs.admin import ScopedAdmin
+from blocs.admin import BlocYearFilter, ScopedAdmin
 from blocs.models import AuditEvent
 from blocs.templatetags.vn import num
 from pledges import permissions, selectors, services
@@ -82,7 +82,7 @@ class SubmissionAdmin(ScopedAdmin):
     ]
     list_filter = [
         "status",
-        ("bloc_year", admin.RelatedOnlyFieldListFilter),
+        ("bloc_year", BlocYearFilter),
         "award_target",
     ]
     search_fields = ["board__name", "board__short_name", "bloc_year__bloc__name"]

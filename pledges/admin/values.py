@@ -11,7 +11,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
-from blocs.admin import ScopedAdmin
+from blocs.admin import BlocYearFilter, ScopedAdmin
 from blocs.permissions import is_secretariat, sees_everything
 from blocs.templatetags.vn import num
 from pledges.importexport import ValueResource
@@ -59,7 +59,7 @@ class ValueAdmin(ImportExportMixin, ScopedAdmin):
     skip_admin_log = True
     list_display = ["board", "indicator", "plan_display", "actual_display", "year"]
     list_filter = [
-        ("submission__bloc_year", admin.RelatedOnlyFieldListFilter),
+        ("submission__bloc_year", BlocYearFilter),
         "indicator__group",
     ]
     list_select_related = [

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from blocs.admin import ScopedAdmin
+from blocs.admin import BlocYearFilter, ScopedAdmin
 from blocs.models import BlocYear, Board, Membership
 from blocs.permissions import bloc_years_visible_to
 from blocs.services import audit_record
@@ -183,7 +183,7 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
         "max_choices",
         "cast_count",
     ]
-    list_filter = ["status", "kind", ("bloc_year", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", "kind", ("bloc_year", BlocYearFilter)]
     search_fields = ["title", "bloc_year__bloc__name", "bloc_year__bloc__short_name"]
     list_select_related = ["bloc_year__bloc"]
     ordering = ["-bloc_year__year", "bloc_year__bloc__name", "pk"]

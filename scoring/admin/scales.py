@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from blocs.admin import ScopedAdmin
+from blocs.admin import BlocYearFilter, ScopedAdmin
 from blocs.models import BlocYear, Membership
 from blocs.permissions import bloc_years_visible_to
 from blocs.services import audit_record
@@ -129,7 +129,7 @@ class CriterionInline(admin.TabularInline):
 class ScoringScaleAdmin(RunScoringMixin, ScopedAdmin):
     scope = staticmethod(permissions.scales_visible_to)
     list_display = ["title", "bloc_year", "status", "criterion_count", "pages"]
-    list_filter = ["status", ("bloc_year", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", ("bloc_year", BlocYearFilter)]
     search_fields = ["title", "bloc_year__bloc__name", "bloc_year__bloc__short_name"]
     list_select_related = ["bloc_year__bloc"]
     ordering = ["-bloc_year__year", "bloc_year__bloc__name"]

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from blocs.admin import ScopedAdmin
+from blocs.admin import BlocYearFilter, ScopedAdmin
 from blocs.templatetags.vn import num
 from scoring import permissions
 from scoring.models import Score
@@ -34,7 +34,7 @@ class ScoreAdmin(ScopedAdmin):
     scope = staticmethod(permissions.scores_visible_to)
     list_display = ["rank", "board", "total", "bloc_year", "computed_at"]
     list_display_links = ["board"]
-    list_filter = [("bloc_year", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [("bloc_year", BlocYearFilter)]
     search_fields = ["board__name", "board__short_name"]
     list_select_related = ["board", "bloc_year__bloc"]
     ordering = ["bloc_year", "rank", "board__short_name"]
