@@ -127,9 +127,12 @@ def assessment_set(
     points: Decimal,
     comment: str,
     actor: User,
+    recompute: bool = True,
 ) -> Assessment:
     """A board's own points (self) or the bloc's final points for a criterion
-    given by hand; both are kept, the bloc's count."""
+    given by hand; both are kept, the bloc's count. A caller saving many cells
+    in one transaction passes ``recompute=False`` and calls
+    ``scores_compute`` once at the end."""
     bloc_year = criterion.scale.bloc_year
     if source == Assessment.Source.SELF:
         if not (can_self_assess(actor, bloc_year) and actor.board_id == board_id):
@@ -176,7 +179,8 @@ def assessment_set(
             "comment": comment,
         },
     )
-    scores_compute(bloc_year=bloc_year, actor=None)
+    if recompute:
+        scores_compute(bloc_year=bloc_year, actor=None)
     return assessment
 
 

@@ -425,6 +425,8 @@ class ScoringScaleAdmin(RunScoringMixin, ScopedAdmin):
                             )
                 if form.cell_errors:
                     raise _Refused
+                if saved:
+                    services.scores_compute(bloc_year=scale.bloc_year, actor=None)
         except _Refused:
             return None
         return saved
@@ -451,6 +453,7 @@ class ScoringScaleAdmin(RunScoringMixin, ScopedAdmin):
                 points=points,
                 comment=comment,
                 actor=request.user,
+                recompute=False,  # once for the whole matrix, in _save_matrix
             )
         except ValidationError as error:
             return error.messages

@@ -292,7 +292,7 @@ def test_a_paper_signature_keeps_its_date_but_never_a_future_one(reporting):
     with pytest.raises(ValidationError):
         services.pledge_sign(pledge=pledge, actor=officer, signed_at=later)
     assert not Signature.objects.exists()
-    on_paper = timezone.make_aware(dt.datetime(2023, 3, 15, 9))
+    on_paper = dt.datetime(2023, 3, 15, 2, tzinfo=dt.UTC)
     services.pledge_sign(pledge=pledge, actor=officer, signed_at=on_paper)
     assert Signature.objects.get(pledge=pledge).signed_at == on_paper
 

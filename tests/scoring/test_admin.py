@@ -6,6 +6,8 @@ from decimal import Decimal as D
 import pytest
 from django import forms
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -824,3 +826,33 @@ def test_rounds_changelist_runs_fixed_queries(
     with django_assert_max_num_queries(9):
         response = client.get(reverse(ROUNDS))
     assert len(response.context["cl"].result_list) == 2
+
+
+def test_matrix_saves_many_cells_and_recomputes_once(db, client_for):
+    """Each further cell costs its own few writes, not a recomputation of every
+    score: 12 changed cells cost at most 12 queries more each than 3 (a
+    recomputation per cell would cost about 21 each)."""
+    _year, boards, secretariat, scale = _bloc_of(15)
+    c1 = _criterion(scale, "C1")
+    client = client_for(secretariat)
+
+    def post(cells: int, points: str) -> int:
+        page = client.get(_url("scoringscale_assess", scale.pk))
+        changed = {f"points_{b.pk}_{c1.pk}": points for b in boards[:cells]}
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                _url("scoringscale_assess", scale.pk), _matrix_data(page, **changed)
+            )
+        assert response.status_code == 302
+        return len(queries)
+
+    few, many = post(3, "5"), post(12, "6")
+    assert many - few <= 9 * 12
+    assert (
+        Assessment.objects.filter(criterion=c1, source="bloc", points=6).count() == 12
+    )
+    totals = dict(
+        Score.objects.filter(board__in=boards[:12]).values_list("board", "total")
+    )
+    assert len(totals) == 12
+    assert all(t >= 6 for t in totals.values())
