@@ -1,16 +1,16 @@
 from django.urls import path
 
-from scoring import views
+from scoring.views import assessment, scores, voting
 
 app_name = "scoring"
 
 urlpatterns = [
-    path("scores/<int:pk>/", views.score_detail, name="score"),
-    path("years/<int:pk>/ranking/", views.ranking, name="ranking"),
+    path("scores/<int:pk>/", scores.score_detail, name="score"),
+    path("years/<int:pk>/ranking/", scores.ranking, name="ranking"),
     path(
         "years/<int:pk>/self-assessment/",
-        views.self_assessment,
+        assessment.self_assessment,
         name="self_assessment",
     ),
-    path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("rounds/<int:pk>/", voting.round_detail, name="round"),
 ]

@@ -313,7 +313,7 @@ def test_approval_rolls_back_when_rescoring_fails(year, client_for, snapshot):
     sub = _submitted(year, year.own_boards[0])
     client = client_for(year.users["secretariat"])
     # Rescoring runs after the approval and its audit row were written.
-    with fault(snapshot, patch="scoring.services.score_boards"):
+    with fault(snapshot, patch="scoring.services.scores.score_boards"):
         _admin_action(client, "pledges_submission", "approve", [sub])
     changed = _changes(
         snapshot, lambda: _admin_action(client, "pledges_submission", "approve", [sub])
@@ -349,7 +349,7 @@ def test_reopen_of_an_approved_report_rolls_back_when_rescoring_fails(
     def post():
         _admin_action(client, "pledges_submission", "reopen", [sub], **extra)
 
-    with fault(snapshot, patch="scoring.services.score_boards"):
+    with fault(snapshot, patch="scoring.services.scores.score_boards"):
         post()
     assert "pledges.Submission" in _changes(snapshot, post)
 
@@ -361,7 +361,7 @@ def test_freezing_the_scale_rolls_back_when_scoring_fails(year, client_for, snap
     def post():
         _admin_action(client, "scoring_scoringscale", "freeze", [scale])
 
-    with fault(snapshot, patch="scoring.services.score_boards"):
+    with fault(snapshot, patch="scoring.services.scores.score_boards"):
         post()
     assert {"scoring.ScoringScale", "scoring.Score"} <= set(_changes(snapshot, post))
 
@@ -405,7 +405,7 @@ def test_assessment_matrix_rolls_back_every_cell_when_rescoring_fails(
 
     before = snapshot()
     with (
-        mock.patch("scoring.services.score_boards", side_effect=scoring_fails),
+        mock.patch("scoring.services.scores.score_boards", side_effect=scoring_fails),
         pytest.raises(Fault),
     ):
         post()

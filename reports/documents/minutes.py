@@ -1,0 +1,76 @@
+"""The minutes of the vote (biên bản): each closed round, its ballots and
+candidates, the awards and next year's leaders."""
+
+from blocs.models import BlocYear
+from blocs.templatetags.vn import num
+from reports.documents.formatting import percent, short_date
+from reports.documents.reads import (
+    _awards,
+    _header,
+    _members,
+    _next_leaders,
+    _rounds,
+)
+from scoring.models import VotingRound
+from scoring.services import round_count
+
+
+def _ballots(voting_round: VotingRound, members: int) -> dict:
+    """Issued, returned, valid and invalid ballots of a closed round."""
+    _votes, cast, valid = round_count(voting_round)
+    if voting_round.on_paper:
+        issued = voting_round.paper_issued or 0
+        invalid = voting_round.paper_invalid or 0
+    else:  # online: one ballot per member board, every cast ballot is valid
+        issued, invalid = members, 0
+    return {"issued": issued, "returned": cast, "valid": valid, "invalid": invalid}
+
+
+def build_minutes(bloc_year: BlocYear) -> dict:
+    ctx = _header("minutes", bloc_year)
+    members = _members(bloc_year)
+    rounds = []
+    present = 0
+    for n, voting_round in enumerate(_rounds(bloc_year), start=1):
+        votes, cast, _valid = round_count(voting_round)
+        present = max(present, voting_round.present or 0, cast)
+        candidates = sorted(
+            voting_round.candidates.all(),
+            key=lambda c: (-votes.get(c.board_id, 0), c.board.name),
+        )
+        rounds.append(
+            {
+                "n": n,
+                "title": voting_round.title,
+                "kind": voting_round.kind,
+                "on_paper": voting_round.on_paper,
+                "quota": voting_round.quota,
+                "ballots": _ballots(voting_round, len(members)),
+                "candidates": [
+                    {
+                        "board": c.board.short_name,
+                        "votes": num(votes.get(c.board_id, 0)),
+                        "share": percent(c.share),
+                        "elected": c.elected,
+                    }
+                    for c in candidates
+                ],
+                "chosen": [c.board.name for c in candidates if c.elected],
+            }
+        )
+    next_head, next_deputy = _next_leaders(bloc_year)
+    return ctx | {
+        "title": (
+            f"Bình xét thi đua năm {bloc_year.year} và bầu "
+            f"{ctx['head_title']}, {ctx['deputy_title']} năm {bloc_year.year + 1}"
+        ),
+        "conference_date": short_date(bloc_year.conference_date),
+        "conference_place": bloc_year.conference_place,
+        "members_count": len(members),
+        "present": present,
+        "rounds": rounds,
+        "awards": _awards(bloc_year),
+        "next_year": str(bloc_year.year + 1),
+        "next_head": next_head,
+        "next_deputy": next_deputy,
+    }

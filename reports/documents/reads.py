@@ -1,0 +1,213 @@
+"""Reads shared by the documents: members, leaders, indicators, values,
+totals, closed rounds and awards, and the header every document starts with."""
+
+import datetime as dt
+import unicodedata
+
+from django.db.models import Q
+from django.utils import timezone, translation
+
+from blocs.models import BlocYear, Board, Membership
+from blocs.selectors import ministry_on
+from blocs.templatetags.vn import num
+from pledges.models import Indicator, Submission, Value
+from pledges.selectors import bloc_totals
+from reports.documents.formatting import (
+    _province,
+    _unit,
+    date_line,
+    doc_number,
+    percent,
+)
+from reports.models import LegalBasis
+from scoring.models import VotingRound
+
+# The indicators the tables show when the year plans them (A4 has room for
+# a few); otherwise the first five planned ones.
+MAIN_CODES = ["new-projects", "new-capital-usd", "export", "budget"]
+FALLBACK_COUNT = 5
+
+AWARD_KINDS = [VotingRound.Kind.FLAG, VotingRound.Kind.MERIT]
+AWARD_NAMES = {
+    VotingRound.Kind.FLAG: "Cờ thi đua",
+    VotingRound.Kind.MERIT: "Bằng khen của Bộ trưởng",
+}
+
+
+def _leaders(bloc_year: BlocYear) -> tuple[Board | None, Board | None]:
+    roles = {
+        m.role: m.board
+        for m in bloc_year.memberships.exclude(role=Membership.Role.MEMBER)
+        .select_related("board")
+        .order_by("role")
+    }
+    return roles.get(Membership.Role.HEAD), roles.get(Membership.Role.DEPUTY)
+
+
+def vn_key(text: str) -> str:
+    """Sort key in Vietnamese order, roughly: marks ignored, Đ after D."""
+    text = text.lower().replace("đ", "d{")  # "{" sorts after "z"
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _members(bloc_year: BlocYear) -> list[Board]:
+    boards = [m.board for m in bloc_year.memberships.select_related("board")]
+    return sorted(boards, key=lambda b: (vn_key(b.province), vn_key(b.name)))
+
+
+def _legal_bases(day: dt.date) -> list[str]:
+    return list(
+        LegalBasis.objects.filter(valid_from__lte=day)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        .order_by("order", "valid_from", "pk")
+        .values_list("citation", flat=True)
+    )
+
+
+def _main_indicators(bloc_year: BlocYear) -> list[Indicator]:
+    """Summed numeric indicators with a plan someone entered: the main ones if
+    planned, else the first five."""
+    planned = list(
+        bloc_year.indicators.filter(
+            has_plan=True,
+            aggregation=Indicator.Aggregation.SUM,
+            kind__in=[Indicator.Kind.INTEGER, Indicator.Kind.DECIMAL],
+            values__plan__isnull=False,
+        )
+        .distinct()
+        .order_by("order", "code")
+    )
+    main = [i for i in planned if i.code in MAIN_CODES]
+    return main or planned[:FALLBACK_COUNT]
+
+
+def _approved_only(bloc_year: BlocYear) -> bool:
+    return bloc_year.submissions.filter(status=Submission.Status.APPROVED).exists()
+
+
+def _values(
+    bloc_year: BlocYear, indicators: list[Indicator], *, approved_only: bool
+) -> dict[tuple[int, int], Value]:
+    values = Value.objects.filter(
+        submission__bloc_year=bloc_year, indicator__in=indicators
+    ).select_related("submission")
+    if approved_only:
+        values = values.filter(submission__status=Submission.Status.APPROVED)
+    return {(v.submission.board_id, v.indicator_id): v for v in values}
+
+
+def _unit_label(indicator: Indicator) -> str:
+    with translation.override("vi"):
+        return str(indicator.get_unit_display())
+
+
+def _totals(
+    bloc_year: BlocYear, indicators: list[Indicator], approved_only: bool
+) -> dict[int, dict]:
+    """Bloc totals of the given indicators, by indicator id, in their order."""
+    wanted = {i.pk for i in indicators}
+    return {
+        row.indicator.pk: {
+            "name": row.indicator.name,
+            "unit": _unit_label(row.indicator),
+            "plan": num(row.total.plan),
+            "actual": num(row.total.actual),
+            "percent": percent(row.total.percent),
+            "reported": row.total.reported,
+        }
+        for row in bloc_totals(bloc_year, approved_only=approved_only)
+        if row.indicator.pk in wanted
+    }
+
+
+def _rounds(bloc_year: BlocYear, kinds=None) -> list[VotingRound]:
+    rounds = bloc_year.voting_rounds.filter(status=VotingRound.Status.CLOSED)
+    if kinds is not None:
+        rounds = rounds.filter(kind__in=kinds)
+    return list(rounds.prefetch_related("candidates__board").order_by("pk"))
+
+
+def _awards(bloc_year: BlocYear) -> list[dict]:
+    """Per award (flag, merit): the chosen boards with votes, share, score."""
+    awards = []
+    for kind in AWARD_KINDS:
+        chosen = [
+            c
+            for r in _rounds(bloc_year, [kind])
+            for c in r.candidates.all()
+            if c.elected
+        ]
+        chosen.sort(key=lambda c: (c.score_rank or 999, c.board.name))
+        awards.append(
+            {
+                "kind": kind,
+                "name": AWARD_NAMES[kind],
+                "rows": [
+                    {
+                        "board": c.board.name,
+                        "short": c.board.short_name,
+                        "votes": num(c.votes),
+                        "share": percent(c.share),
+                        "score": num(c.score_total),
+                        "rank": c.score_rank or "—",
+                    }
+                    for c in chosen
+                ],
+            }
+        )
+    return awards
+
+
+def _next_leaders(bloc_year: BlocYear) -> tuple[str, str]:
+    """Next year's head and deputy: its memberships, else the elections."""
+    following = BlocYear.objects.filter(
+        bloc=bloc_year.bloc, year=bloc_year.year + 1
+    ).first()
+    head = deputy = None
+    if following is not None:
+        head, deputy = _leaders(following)
+    names = {"head": head.name if head else "", "deputy": deputy.name if deputy else ""}
+    for kind in ("head", "deputy"):
+        if names[kind]:
+            continue
+        for r in _rounds(bloc_year, [kind]):
+            elected = [c.board.name for c in r.candidates.all() if c.elected]
+            if elected:
+                names[kind] = elected[0]
+    return names["head"], names["deputy"]
+
+
+def _header(kind: str, bloc_year: BlocYear, day: dt.date | None = None) -> dict:
+    bloc = bloc_year.bloc
+    head, deputy = _leaders(bloc_year)
+    host = bloc_year.host
+    place = _province(bloc_year.conference_place) or (
+        _province(host.province) if host else ""
+    )
+    if not place and head is not None:
+        place = _province(head.province)
+    day = day or bloc_year.conference_date or timezone.localdate()
+    unit, head_title, abbreviation = _unit(bloc)
+    ministry = ministry_on(bloc=bloc, day=day)
+    return {
+        "kind": kind,
+        "year": str(bloc_year.year),  # a label: never "2.023"
+        "parent_body": ministry.name.upper(),
+        "issuer": bloc.name.upper(),
+        "bloc_name": bloc.name,
+        "number": doc_number(kind, bloc),
+        "place_date": date_line(place, day),
+        "day": day,
+        "unit": unit,
+        "unit_title": unit.capitalize(),
+        "head_title": head_title,
+        "deputy_title": head_title.replace("trưởng", "phó"),
+        "signer_role": f"TM. {unit.upper()} THI ĐUA",
+        "signer_title": head_title.upper(),
+        "signer_name": head.name if head else "",
+        "head": head.name if head else "",
+        "deputy": deputy.name if deputy else "",
+        "ministry": ministry.name,
+        "abbreviation": abbreviation,
+    }

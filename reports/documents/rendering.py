@@ -1,0 +1,56 @@
+"""A document's context, then its PDF (or HTML preview), in Vietnamese."""
+
+from collections.abc import Callable
+
+from django.utils import translation
+
+from blocs.models import BlocYear
+from reports import pdf
+from reports.documents.minutes import build_minutes
+from reports.documents.nomination import build_nomination
+from reports.documents.pledge import build_pledge
+from reports.documents.summary import build_summary
+
+DOCUMENTS: dict[str, tuple[str, Callable[[BlocYear], dict]]] = {
+    "pledge": ("reports/pdf/pledge.html", build_pledge),
+    "summary": ("reports/pdf/summary.html", build_summary),
+    "minutes": ("reports/pdf/minutes.html", build_minutes),
+    "nomination": ("reports/pdf/nomination.html", build_nomination),
+}
+
+
+def context(
+    kind: str,
+    bloc_year: BlocYear,
+    *,
+    draft: bool,
+    publication=None,
+    qr_svg: str = "",
+    verify_url: str = "",
+) -> dict:
+    _template, build = DOCUMENTS[kind]
+    with translation.override("vi"):
+        ctx = build(bloc_year)
+    ctx["draft"] = draft
+    if publication is not None:
+        ctx |= {
+            "publication_code": publication.code,
+            "publication_version": publication.version,
+            "verify_url": verify_url,
+            "qr_svg": qr_svg,
+        }
+    return ctx
+
+
+def render(kind: str, bloc_year: BlocYear, *, draft: bool, publication=None, **extra):
+    """The document as PDF bytes; ``extra`` takes ``qr_svg`` and ``verify_url``."""
+    ctx = context(kind, bloc_year, draft=draft, publication=publication, **extra)
+    with translation.override("vi"):
+        return pdf.render_pdf(DOCUMENTS[kind][0], ctx)
+
+
+def render_preview(kind: str, bloc_year: BlocYear) -> str:
+    """The draft as HTML, for a quick look in the browser."""
+    ctx = context(kind, bloc_year, draft=True)
+    with translation.override("vi"):
+        return pdf.render_html(DOCUMENTS[kind][0], ctx)

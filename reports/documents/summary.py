@@ -1,0 +1,91 @@
+"""The summary report (báo cáo tổng kết): figures, totals, chart, scores,
+awards and next year's leaders."""
+
+from decimal import Decimal
+
+from blocs.models import BlocYear
+from blocs.templatetags.vn import num
+from pledges import calc
+from pledges.models import Indicator, Submission
+from pledges.selectors import bloc_totals
+from reports.charts import bar_chart_svg
+from reports.documents.formatting import percent, short_date
+from reports.documents.reads import (
+    _approved_only,
+    _awards,
+    _header,
+    _main_indicators,
+    _members,
+    _next_leaders,
+    _totals,
+    _unit_label,
+    _values,
+)
+from scoring.models import Score
+
+
+def build_summary(bloc_year: BlocYear) -> dict:
+    ctx = _header("summary", bloc_year)
+    members = _members(bloc_year)
+    indicators = _main_indicators(bloc_year)
+    approved_only = _approved_only(bloc_year)
+    values = _values(bloc_year, indicators, approved_only=approved_only)
+    totals = _totals(bloc_year, indicators, approved_only)
+    tables = []
+    chart_rows: list[tuple[str, Decimal | None]] = []
+    for position, indicator in enumerate(indicators):
+        rows = []
+        for n, board in enumerate(members, start=1):
+            value = values.get((board.pk, indicator.pk))
+            plan, actual = (value.plan, value.actual) if value else (None, None)
+            share = calc.percent_of_plan(actual, plan)
+            rows.append(
+                {
+                    "n": n,
+                    "board": board.short_name,
+                    "plan": num(plan),
+                    "actual": num(actual),
+                    "percent": percent(share),
+                }
+            )
+            if position == 0:
+                chart_rows.append((board.short_name, share))
+        tables.append(
+            {
+                "name": indicator.name,
+                "unit": _unit_label(indicator),
+                "rows": rows,
+                "total": totals[indicator.pk],
+            }
+        )
+    summed = [
+        row.indicator
+        for row in bloc_totals(bloc_year, approved_only=approved_only)
+        if row.total.actual is not None and row.indicator.kind != Indicator.Kind.BOOLEAN
+    ]
+    approved = bloc_year.submissions.filter(status=Submission.Status.APPROVED).count()
+    scores = Score.objects.filter(bloc_year=bloc_year).select_related("board")
+    next_head, next_deputy = _next_leaders(bloc_year)
+    return ctx | {
+        "title": f"Tổng kết công tác thi đua năm {bloc_year.year}",
+        "members": [{"n": n, "name": b.name} for n, b in enumerate(members, 1)],
+        "members_count": len(members),
+        "conference_date": short_date(bloc_year.conference_date),
+        "conference_place": bloc_year.conference_place,
+        "host": bloc_year.host.name if bloc_year.host else "",
+        "approved_only": approved_only,
+        "approved_count": approved,
+        "tables": tables,
+        "bloc_totals": list(_totals(bloc_year, summed, approved_only).values()),
+        "chart_title": tables[0]["name"] if tables else "",
+        "chart_svg": bar_chart_svg(chart_rows) if chart_rows else "",
+        "shortcomings": bloc_year.note.strip(),
+        "scores": [
+            {"rank": s.rank, "board": s.board.short_name, "total": num(s.total)}
+            for s in scores.order_by("rank", "board__name")
+        ],
+        "awards": _awards(bloc_year),
+        "next_year": str(bloc_year.year + 1),
+        "next_head": next_head,
+        "next_deputy": next_deputy,
+    }

@@ -1,0 +1,78 @@
+"""Ballots: cast secretly by a board, published by receipt once counted."""
+
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from blocs.models import User
+from blocs.services import audit_record
+from scoring.models import Ballot, BallotCast, VotingRound
+from scoring.permissions import can_vote
+from scoring.services.rounds import _lock_round
+
+
+def _receipt() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+@transaction.atomic
+def ballot_cast(*, voting_round: VotingRound, actor: User, choices: list[int]) -> str:
+    """Cast the actor's board's ballot; return its receipt code.
+
+    Who voted and what was voted go to two tables that share nothing but the
+    round; the round row is locked so that casts are counted one at a time,
+    and the unique (round, board) of BallotCast refuses a second ballot even
+    from a request that slipped past every check above it.
+    """
+    voting_round = _lock_round(voting_round)
+    if not can_vote(actor, voting_round):
+        raise PermissionDenied
+    if voting_round.status != VotingRound.Status.OPEN:
+        raise ValidationError(_("This round is not open for voting."))
+    if BallotCast.objects.filter(round=voting_round, board=actor.board_id).exists():
+        raise ValidationError(_("Your board has already voted in this round."))
+    choices = sorted(set(choices))
+    candidates = set(voting_round.candidates.values_list("board_id", flat=True))
+    if not set(choices) <= candidates:
+        raise ValidationError(_("Choose among the candidates of this round."))
+    if len(choices) > voting_round.max_choices:
+        raise ValidationError(
+            _("Choose at most %(n)s."), params={"n": voting_round.max_choices}
+        )
+    if not voting_round.self_vote_allowed and actor.board_id in choices:
+        raise ValidationError(_("In this round a board may not vote for itself."))
+    try:
+        with transaction.atomic():
+            BallotCast.objects.create(
+                round=voting_round,
+                board_id=actor.board_id,
+                cast_by=actor,
+                cast_at=timezone.now(),
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            _("Your board has already voted in this round.")
+        ) from error
+    receipt = _receipt()
+    Ballot.objects.create(round=voting_round, receipt=receipt, choices=choices)
+    # The audit trail records that the board voted, never for whom.
+    audit_record(
+        actor=actor,
+        action="ballot.cast",
+        obj=voting_round,
+        changes={"board": actor.board.short_name},
+    )
+    return receipt
+
+
+def ballots_published(voting_round: VotingRound) -> list[Ballot]:
+    """The counted ballots (receipt and choices), once the round is closed."""
+    if not VotingRound.objects.filter(
+        pk=voting_round.pk, status=VotingRound.Status.CLOSED
+    ).exists():
+        return []
+    return list(Ballot.objects.filter(round=voting_round).order_by("receipt"))
