@@ -154,7 +154,14 @@ STORAGES = {
 
 # Shared by every gunicorn worker and app server: login throttling lives here.
 # The table is made by `manage.py createcachetable` (release script, make run).
-CACHES = {"default": env.cache("CACHE_URL", default="dbcache://portal_cache")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="dbcache://portal_cache"),
+    # The ministry's pages (reports.cache) in their own table, so that pages
+    # never push the login throttle's counters out of the default cache.
+    "pages": env.cache("PAGE_CACHE_URL", default="dbcache://portal_page_cache"),
+}
+CACHES["pages"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 500)
+REPORTS_PAGE_CACHE = "pages"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -36,6 +36,7 @@ from pledges.models import (
     ValidationRule,
     Value,
 )
+from reports import cache
 from reports.models import Publication
 from scoring.models import (
     Assessment,
@@ -195,6 +196,8 @@ def year_delete(*, bloc_year: BlocYear) -> int:
             deleted += count
             continue
         deleted += queryset.delete()[0]
+    # The year's audit events went with it: the pages' data version may not move.
+    transaction.on_commit(cache.pages_forget)
     return deleted
 
 
@@ -275,4 +278,6 @@ def year_restore(*, document: dict[str, Any], replace: bool = False) -> int:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), models_written):
             cursor.execute(sql)
+    # Old audit ids come back: the pages' data version may not move.
+    transaction.on_commit(cache.pages_forget)
     return len(rows)

@@ -2,10 +2,10 @@
 ministry's overview and comparison, each in a fixed number of queries."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -34,16 +34,30 @@ def board_year_links(
     }
 
 
+VALUE_PLACES = Decimal(1).scaleb(-Value._meta.get_field("actual").decimal_places)
+
 # The ministry's pages ---------------------------------------------------------------
+
+
+@dataclass
+class OverviewDocument:
+    pk: int
+    url: str
+    label: str
+    version: str
 
 
 @dataclass
 class OverviewYear:
     """One bloc-year row of the overview: leaders annotated, its latest
-    published version of each document."""
+    published version of each document, and what the page prints of them
+    worked out once (links, labels), not per row in the template."""
 
     bloc_year: BlocYear
     documents: list[Publication]
+    url: str = ""
+    status_label: str = ""
+    links: list[OverviewDocument] = field(default_factory=list)
 
 
 @dataclass
@@ -110,68 +124,95 @@ def bloc_years_list_for_overview(
     ).select_related("bloc__ministry")
     rows = list(qs.order_by("bloc__name", "bloc_id", "-year"))
     documents = latest_publications(user=user, bloc_year_ids=[r.pk for r in rows])
+    statuses = {value: str(label) for value, label in BlocYear.Status.choices}
+    kinds = {value: str(label) for value, label in Publication.Kind.choices}
+    year_url = _url_maker("reports:year_documents")
+    download_url = _url_maker("reports:download")
     grouped: dict[int, OverviewBloc] = {}
     for row in rows:
         entry = grouped.setdefault(row.bloc_id, OverviewBloc(row.bloc, []))
-        entry.years.append(OverviewYear(row, documents.get(row.pk, [])))
+        published = documents.get(row.pk, [])
+        entry.years.append(
+            OverviewYear(
+                row,
+                published,
+                url=year_url(row.pk),
+                status_label=statuses.get(row.status, row.status),
+                links=[
+                    OverviewDocument(
+                        pk=p.pk,
+                        url=download_url(p.pk),
+                        label=kinds.get(p.kind, p.kind),
+                        version=_("version %(version)s") % {"version": p.version},
+                    )
+                    for p in published
+                ],
+            )
+        )
     return list(grouped.values())
 
 
-def _approved_year_ids(bloc_year_ids) -> set[int]:
-    """Years with an approved report count approved figures only (as their
-    documents do); the others count every figure entered so far."""
-    return set(
-        Submission.objects.filter(
-            bloc_year__in=bloc_year_ids, status=Submission.Status.APPROVED
-        ).values_list("bloc_year_id", flat=True)
+def _url_maker(name: str):
+    """``pk -> reverse(name, args=[pk])`` with one ``reverse`` per page: the
+    path is built around a marker id once, then filled in per row."""
+    marker = 987654321
+    head, _sep, tail = reverse(name, args=[marker]).partition(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _counted_values(bloc_year_ids, codes: list[str]) -> QuerySet[Value]:
+    """The summed indicators' values that count: a year with an approved
+    report counts approved figures only (as its documents do); the others
+    count every figure entered so far."""
+    approved = Submission.objects.filter(
+        bloc_year=OuterRef("submission__bloc_year"),
+        status=Submission.Status.APPROVED,
     )
-
-
-def _value_rows(bloc_year_ids, codes: list[str]):
-    """(bloc_year id, approved?, code, actual, plan) of the given indicators."""
-    rows = Value.objects.filter(
+    return Value.objects.filter(
+        Q(submission__status=Submission.Status.APPROVED) | ~Exists(approved),
         submission__bloc_year__in=bloc_year_ids,
         indicator__code__in=codes,
         indicator__aggregation=Indicator.Aggregation.SUM,
-    ).values_list(
-        "submission__bloc_year_id",
-        "submission__status",
-        "indicator__code",
-        "actual",
-        "plan",
     )
-    approved_years = _approved_year_ids(bloc_year_ids)
-    for bloc_year_id, sub_status, code, actual, plan in rows:
-        if bloc_year_id in approved_years and sub_status != Submission.Status.APPROVED:
-            continue
-        yield bloc_year_id, code, actual, plan
+
+
+def _exact(value: Decimal | None) -> Decimal | None:
+    """A sum as the column's decimal: SQLite adds decimals as floats (15
+    significant digits), PostgreSQL exactly; both then read alike."""
+    return None if value is None else value.quantize(VALUE_PLACES)
 
 
 def totals_over_years(
     *, user: User, code: str, region: str = ""
 ) -> tuple[list[int], list[tuple[str, dict[int, Decimal | None]]]]:
     """The bloc total of one indicator per bloc and year, for the chart:
-    (years, [(bloc short name, {year: total})]). Three queries."""
+    (years, [(bloc short name, {year: total})]). One query, summed in the
+    database."""
     years_qs = _filtered(
         bloc_years_visible_to(user), year=None, region=region, status=""
     )
-    meta = {
-        pk: (bloc_id, short, year)
-        for pk, bloc_id, short, year in years_qs.values_list(
-            "pk", "bloc_id", "bloc__short_name", "year"
+    rows = (
+        _counted_values(years_qs.values("pk"), [code])
+        .values(
+            "submission__bloc_year__bloc_id",
+            "submission__bloc_year__bloc__short_name",
+            "submission__bloc_year__year",
         )
-    }
-    pairs: dict[int, list] = defaultdict(list)
-    for bloc_year_id, _code, actual, plan in _value_rows(list(meta), [code]):
-        pairs[bloc_year_id].append((actual, plan))
+        .annotate(total=Sum("actual"))
+        .order_by()
+        .values_list(
+            "submission__bloc_year__bloc_id",
+            "submission__bloc_year__bloc__short_name",
+            "submission__bloc_year__year",
+            "total",
+        )
+    )
     series: dict[int, tuple[str, dict[int, Decimal | None]]] = {}
     years: set[int] = set()
-    for bloc_year_id, rows in pairs.items():
-        total = calc.bloc_total(code, rows).actual
+    for bloc_id, short, year, total in rows:
         if total is None:
             continue
-        bloc_id, short, year = meta[bloc_year_id]
-        series.setdefault(bloc_id, (short, {}))[1][year] = total
+        series.setdefault(bloc_id, (short, {}))[1][year] = _exact(total)
         years.add(year)
     return sorted(years), sorted(series.values(), key=lambda s: s[0])
 
@@ -188,6 +229,8 @@ class ComparisonRow:
     bloc_year: BlocYear
     totals: list[calc.Total]
     nominations: dict[str, list[str]]
+    url: str = ""
+    status_label: str = ""
 
 
 def default_comparison_year(*, user: User) -> int | None:
@@ -229,7 +272,8 @@ def bloc_comparison(
 ) -> tuple[list[Column], list[ComparisonRow]]:
     """One row per bloc for ``year``: members, status, the bloc totals of the
     main indicators (plan, result, % of plan), the units chosen in closed
-    award rounds. Five queries whatever the number of blocs."""
+    award rounds. Four queries whatever the number of blocs, totals summed
+    in the database."""
     rows = list(
         bloc_years_with_leaders(
             _filtered(bloc_years_visible_to(user), year=year, region=region, status="")
@@ -240,9 +284,26 @@ def bloc_comparison(
     ids = [r.pk for r in rows]
     columns = comparison_columns(ids, main_codes, fallback)
     codes = [c.code for c in columns]
-    pairs: dict[tuple[int, str], list] = defaultdict(list)
-    for bloc_year_id, code, actual, plan in _value_rows(ids, codes):
-        pairs[bloc_year_id, code].append((actual, plan))
+    totals: dict[tuple[int, str], calc.Total] = {
+        (bloc_year_id, code): calc.Total(
+            code=code, actual=_exact(actual), plan=_exact(plan), reported=reported
+        )
+        for bloc_year_id, code, actual, plan, reported in (
+            _counted_values(ids, codes)
+            .values("submission__bloc_year_id", "indicator__code")
+            .annotate(
+                sum_actual=Sum("actual"), sum_plan=Sum("plan"), reported=Count("actual")
+            )
+            .order_by()
+            .values_list(
+                "submission__bloc_year_id",
+                "indicator__code",
+                "sum_actual",
+                "sum_plan",
+                "reported",
+            )
+        )
+    }
     nominations: dict[int, dict[str, list[str]]] = defaultdict(
         lambda: {kind: [] for kind in award_kinds}
     )
@@ -258,11 +319,15 @@ def bloc_comparison(
     ):
         if short not in nominations[bloc_year_id][kind]:
             nominations[bloc_year_id][kind].append(short)
+    statuses = {value: str(label) for value, label in BlocYear.Status.choices}
+    year_url = _url_maker("reports:year_documents")
     return columns, [
         ComparisonRow(
             bloc_year=r,
-            totals=[calc.bloc_total(c, pairs[r.pk, c]) for c in codes],
+            totals=[totals.get((r.pk, c)) or calc.bloc_total(c, []) for c in codes],
             nominations=nominations[r.pk],
+            url=year_url(r.pk),
+            status_label=statuses.get(r.status, r.status),
         )
         for r in rows
     ]

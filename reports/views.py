@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import (
@@ -13,6 +15,7 @@ from django.views.decorators.http import (
 )
 
 from blocs.permissions import bloc_years_visible_to, sees_everything
+from reports import cache as page_cache
 from reports import charts, documents, selectors, services
 from reports.forms import CHART_INDICATORS, CompareFilterForm, OverviewFilterForm
 from reports.models import Publication
@@ -148,34 +151,52 @@ def verify(request):
 # The ministry's pages ---------------------------------------------------------------
 
 
+def _filters(request, form_class) -> dict[str, str]:
+    """The filters as typed (the form's fields only): part of the cache key."""
+    return {name: request.GET.get(name, "") for name in form_class.base_fields}
+
+
 @require_safe
 @login_required
 def overview(request):
     """Every bloc and year the user may read, with status, leaders and the
-    latest published documents; filters; a chart of totals over the years."""
-    years, regions = selectors.filter_choices(user=request.user)
-    form = OverviewFilterForm(request.GET, years=years, regions=regions)
-    region = form.value("region", "")
-    code = form.value("indicator", CHART_INDICATORS[0][0])
-    blocs = selectors.bloc_years_list_for_overview(
+    latest published documents; filters; a chart of totals over the years.
+    The page's body is cached per scope, filters, language and data version
+    (``reports.cache``): two queries on a hit."""
+
+    def build():
+        years, regions = selectors.filter_choices(user=request.user)
+        form = OverviewFilterForm(request.GET, years=years, regions=regions)
+        region = form.value("region", "")
+        code = form.value("indicator", CHART_INDICATORS[0][0])
+        chart_years, series = selectors.totals_over_years(
+            user=request.user, code=code, region=region
+        )
+        context = {
+            "form": form,
+            "blocs": selectors.bloc_years_list_for_overview(
+                user=request.user,
+                year=form.value("year"),
+                region=region,
+                status=form.value("status", ""),
+            ),
+            "chart_label": dict(CHART_INDICATORS)[code],
+            "chart_svg": charts.years_chart_svg(chart_years, series),
+            "cross_bloc": sees_everything(request.user),
+        }
+        html = render_to_string("reports/includes/_overview_body.html", context)
+        return html, not form.errors, context
+
+    body, context = page_cache.fragment(
+        "overview",
         user=request.user,
-        year=form.value("year"),
-        region=region,
-        status=form.value("status", ""),
-    )
-    chart_years, series = selectors.totals_over_years(
-        user=request.user, code=code, region=region
+        params=_filters(request, OverviewFilterForm),
+        build=build,
     )
     return render(
         request,
         "reports/ministry_overview.html",
-        {
-            "form": form,
-            "blocs": blocs,
-            "chart_label": dict(CHART_INDICATORS)[code],
-            "chart_svg": charts.years_chart_svg(chart_years, series),
-            "cross_bloc": sees_everything(request.user),
-        },
+        {**context, "body": mark_safe(body)},  # noqa: S308 (rendered by us, escaped)
     )
 
 
@@ -183,42 +204,56 @@ def overview(request):
 @login_required
 def compare(request):
     """Blocs side by side for one year: cross-bloc figures, so the ministry's
-    (and superusers') only."""
+    (and superusers') only. Cached as the overview is."""
     if not sees_everything(request.user):
         raise PermissionDenied
-    years, regions = selectors.filter_choices(user=request.user)
-    form = CompareFilterForm(request.GET, years=years, regions=regions)
-    year = form.value("year") or selectors.default_comparison_year(user=request.user)
-    region = form.value("region", "")
-    columns, rows = [], []
-    if year is not None:
-        columns, rows = selectors.bloc_comparison(
-            user=request.user,
-            year=year,
-            region=region,
-            main_codes=documents.MAIN_CODES,
-            fallback=documents.FALLBACK_COUNT,
-            award_kinds=documents.AWARD_KINDS,
+
+    def build():
+        years, regions = selectors.filter_choices(user=request.user)
+        form = CompareFilterForm(request.GET, years=years, regions=regions)
+        year = form.value("year") or selectors.default_comparison_year(
+            user=request.user
         )
-    charts_svg = [
-        (
-            column,
-            charts.bar_chart_svg(
-                [(r.bloc_year.bloc.short_name, r.totals[n].percent) for r in rows]
-            ),
-        )
-        for n, column in enumerate(columns)
-        if any(r.totals[n].percent is not None for r in rows)
-    ]
-    return render(
-        request,
-        "reports/ministry_compare.html",
-        {
+        region = form.value("region", "")
+        columns, rows = [], []
+        if year is not None:
+            columns, rows = selectors.bloc_comparison(
+                user=request.user,
+                year=year,
+                region=region,
+                main_codes=documents.MAIN_CODES,
+                fallback=documents.FALLBACK_COUNT,
+                award_kinds=documents.AWARD_KINDS,
+            )
+        charts_svg = [
+            (
+                column,
+                charts.bar_chart_svg(
+                    [(r.bloc_year.bloc.short_name, r.totals[n].percent) for r in rows]
+                ),
+            )
+            for n, column in enumerate(columns)
+            if any(r.totals[n].percent is not None for r in rows)
+        ]
+        context = {
             "form": form,
             "year": year,
             "region": region,
             "columns": columns,
             "rows": rows,
             "charts": charts_svg,
-        },
+        }
+        html = render_to_string("reports/includes/_compare_body.html", context)
+        return html, not form.errors, context
+
+    body, context = page_cache.fragment(
+        "compare",
+        user=request.user,
+        params=_filters(request, CompareFilterForm),
+        build=build,
+    )
+    return render(
+        request,
+        "reports/ministry_compare.html",
+        {**context, "body": mark_safe(body)},  # noqa: S308 (rendered by us, escaped)
     )

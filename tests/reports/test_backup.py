@@ -162,3 +162,22 @@ def test_a_year_restores_into_an_empty_database(media, tmp_path):
     assert event.pk > max(
         AuditEvent.objects.exclude(pk=event.pk).values_list("pk", flat=True)
     )
+
+
+def test_ministry_pages_forget_a_deleted_and_restored_year(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    """Deleting a year takes its audit events with it, so the data version of
+    the cached pages may not move: they are forgotten instead."""
+    client = client_for(world.users["ministry"])
+    label = f"{world.own_year.year}</a>"
+    document = json.loads(
+        backup.year_dumps(backup.year_dump(bloc=world.own.short_name, year=2023))
+    )
+    assert client.get("/ministry/").text.count(label) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        backup.year_delete(bloc_year=world.own_year)
+    assert client.get("/ministry/").text.count(label) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        backup.year_restore(document=document)
+    assert client.get("/ministry/").text.count(label) == 2

@@ -9,12 +9,16 @@ approved; the secretariat's spreadsheet import), as the portal itself does.
 from decimal import Decimal as D
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.cache import caches
 from django.urls import reverse
 
-from blocs.models import BlocYear
+from blocs import services as bloc_services
+from blocs.models import Bloc, BlocYear
 from pledges import services as pledges
 from pledges.models import Submission, Value
 from pledges.services.importing import values_import
+from reports import cache as page_cache
 from reports import charts
 from reports import services as report_services
 from scoring import services as scoring
@@ -387,14 +391,155 @@ def test_pages_run_a_fixed_number_of_queries(
     settings.MEDIA_ROOT = tmp_path
     _grow(world, blocs, years)
     client = client_for(world.users["ministry"])
-    # session, user, filter choices (2), bloc-years, publications, chart
-    # (bloc-years, approved years, values).
-    with django_assert_max_num_queries(9):
+    client.get(OVERVIEW)  # another page: the cache's epoch is made once
+    # session, user, data version, epoch, cache; filter choices (2),
+    # bloc-years, publications, chart; storing the page (savepoint, count,
+    # lookup, insert, release).
+    with django_assert_max_num_queries(15):
         response = client.get(OVERVIEW, {"indicator": "new-projects"})
     assert sum(len(e.years) for e in response.context["blocs"]) == blocs * years + 2
-    # session, user, filter choices (2), default year, bloc-years, columns,
-    # approved years, values, nominations.
-    with django_assert_max_num_queries(10):
+    # session, user, data version, epoch, cache; filter choices (2), default
+    # year, bloc-years, columns, values, nominations; storing the page.
+    with django_assert_max_num_queries(17):
         response = client.get(COMPARE)
     assert len(response.context["rows"]) == blocs
     assert all(r.nominations["flag"] for r in response.context["rows"])
+
+
+# The pages' cache -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("blocs", "years"), [(1, 1), (6, 4)])
+def test_a_cached_page_costs_four_queries_whatever_the_data(
+    world, client_for, django_assert_max_num_queries, settings, tmp_path, blocs, years
+):
+    settings.MEDIA_ROOT = tmp_path
+    _grow(world, blocs, years)
+    client = client_for(world.users["ministry"])
+    for url, params in [(OVERVIEW, {"indicator": "new-projects"}), (COMPARE, {})]:
+        first = client.get(url, params).text.partition("<main>")[2]
+        assert 'data-testid="bloc-' in first or 'data-testid="comparison"' in first
+        # session, user, data version, epoch (the body is kept in the process).
+        with django_assert_max_num_queries(4):
+            again = client.get(url, params).text.partition("<main>")[2]
+        assert again == first
+
+
+def test_cached_pages_are_never_shared_between_scopes(world, client_for):
+    client = client_for(world.users["ministry"])
+    assert world.other.name in client.get(OVERVIEW).text  # cached for "all"
+    for role, hidden in [
+        ("secretariat", world.other.name),
+        ("board_officer", world.other.name),
+        ("other_secretariat", world.own.name),
+    ]:
+        response = client_for(world.users[role]).get(OVERVIEW)
+        assert {e.bloc.pk for e in response.context["blocs"]} == (
+            {world.other.pk} if role == "other_secretariat" else {world.own.pk}
+        )
+        assert hidden not in response.text
+    # And the other way round: a narrow page cached first stays narrow.
+    client_for(world.users["secretariat"]).get(OVERVIEW)
+    page = client_for(world.users["superuser"]).get(OVERVIEW).text
+    assert world.own.name in page
+    assert world.other.name in page
+
+
+def test_two_readers_of_one_scope_share_the_page_but_not_their_names(
+    world, client_for, django_assert_max_num_queries
+):
+    first = factories.user(role="ministry_viewer", first_name="Lan", last_name="Mai")
+    second = factories.user(role="ministry_viewer", first_name="Hoa", last_name="Le")
+    assert "Lan" in client_for(first).get(OVERVIEW).text
+    client = client_for(second)
+    with django_assert_max_num_queries(4):
+        page = client.get(OVERVIEW).text
+    assert "Hoa" in page
+    assert "Lan" not in page  # the header is the reader's, not the cached one
+
+
+def test_publishing_shows_on_the_next_request(world, client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(world.users["ministry"])
+    assert 'data-testid="publication-' not in client.get(OVERVIEW).text
+    publication = report_services.document_publish(
+        bloc_year=world.own_year, kind="pledge", actor=world.users["secretariat"]
+    )
+    page = client.get(OVERVIEW).text
+    assert f'data-testid="publication-{publication.pk}"' in page
+
+
+def test_figures_and_stages_show_on_the_next_request(world, client_for, compared):
+    client = client_for(world.users["ministry"])
+    params = {"indicator": "new-projects"}
+    assert "<title>KHOI-B 2024: 10</title>" in client.get(OVERVIEW, params).text
+    assert "<title>KHOI-B 2024: 10</title>" in client.get(OVERVIEW, params).text
+    _import(
+        compared["year_b"],
+        world.users["superuser"],
+        {compared["b"][0]: {"new-projects": (5, 7)}},
+    )
+    assert "<title>KHOI-B 2024: 13</title>" in client.get(OVERVIEW, params).text
+
+    compare = {"year": "2024"}
+    before = _row(client.get(COMPARE, compare), "KHOI-B").bloc_year.status
+    client.get(COMPARE, compare)  # cached
+    bloc_services.bloc_year_advance(
+        bloc_year=compared["year_b"], actor=world.users["superuser"]
+    )
+    response = client.get(COMPARE, compare)
+    after = _row(response, "KHOI-B").bloc_year.status
+    assert after != before
+    assert f"status-{after}" in response.text
+
+
+def test_an_admin_edit_shows_on_the_next_request(world, client_for):
+    """Admin edits write Django's LogEntry, which is part of the version."""
+    client = client_for(world.users["ministry"])
+    assert world.own.name in client.get(OVERVIEW).text
+    bloc = Bloc.objects.get(pk=world.own.pk)
+    bloc.name = "Khối thi đua đã đổi tên"
+    bloc.save()
+    LogEntry.objects.log_actions(
+        world.users["superuser"].pk, [bloc], CHANGE, change_message="renamed"
+    )
+    assert "Khối thi đua đã đổi tên" in client.get(OVERVIEW).text
+
+
+def test_invalid_filters_are_not_stored(world, client_for):
+    client = client_for(world.users["ministry"])
+    for _ in range(2):
+        response = client.get(OVERVIEW, {"year": "abc"})
+        assert 'data-testid="filter-errors"' in response.text
+        # Rendered afresh each time: its context is there, not a cached body.
+        assert response.context["form"].errors
+
+
+def test_cache_key_separates_language_filters_and_scope(world):
+    from django.utils import translation
+
+    ministry = world.users["ministry"]
+    keys = set()
+    for user in (ministry, world.users["secretariat"], world.users["board_officer"]):
+        for language in ("vi", "en"):
+            for params in ({}, {"year": "2023"}):
+                with translation.override(language):
+                    keys.add(
+                        page_cache.page_key(
+                            "overview", user=user, params=params, version="1.1.0"
+                        )
+                    )
+    assert len(keys) == 3 * 2 * 2
+    assert page_cache.page_key(
+        "overview", user=ministry, params={}, version="1.1.0"
+    ) != page_cache.page_key("overview", user=ministry, params={}, version="2.2.0")
+
+
+def test_copies_kept_in_the_process_end_with_the_shared_cache(world, client_for):
+    """A new database (a restore, the next test) starts its ids and its cache
+    table afresh: the pages this process kept from the old one are not shown."""
+    client = client_for(world.users["ministry"])
+    assert world.own.name in client.get(OVERVIEW).text
+    caches["default"].clear()
+    Bloc.objects.filter(pk=world.own.pk).update(name="Khối mới")
+    assert "Khối mới" in client.get(OVERVIEW).text

@@ -1,0 +1,167 @@
+"""The ministry's pages cached as rendered fragments, never stale.
+
+A fragment is stored under a key made of: the page, the reader's scope (every
+bloc for the ministry and superusers; one bloc for a secretariat; one board's
+bloc-years for an officer), the filters as typed, the language, and a data
+version read from the database on every request. Nothing of the reader beyond
+the scope enters a fragment (it is rendered without the request: no user name,
+no CSRF token), so two readers of the same scope may share it.
+
+The data version changes on every committed write that these pages show:
+every service records an ``AuditEvent`` in the transaction of its change, and
+an edit through the admin writes a ``LogEntry``. It is read before the page's
+data, so a page stored under a version holds at least that version's data.
+The number of audit events among the latest ``WINDOW`` ids is part of it: an
+event whose id was drawn before another's but committed after it (two writers
+at once) does not raise the largest id, but it does change that count.
+
+A write that bypasses both (a script in the shell, a raw SQL fix) must clear
+the cache: ``manage.py shell -c "from django.core.cache import caches;
+caches['default'].clear()"``.
+"""
+
+import hashlib
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.core.cache import caches
+from django.db import connection
+from django.utils import translation
+
+from blocs.models import AuditEvent
+from blocs.permissions import is_board_officer, is_secretariat, sees_everything
+
+# A separate cache may be named for pages (REPORTS_PAGE_CACHE), so that pages
+# never push the login throttle's counters out of the default cache.
+TIMEOUT = 15 * 60
+WINDOW = 1000
+LOCAL_ENTRIES = 32
+EPOCH_KEY = "reports:epoch"
+
+
+def _alias() -> str:
+    return getattr(settings, "REPORTS_PAGE_CACHE", "default")
+
+
+def data_version() -> str:
+    """The latest audit event, how many of the latest ``WINDOW`` ids exist,
+    and the latest admin log entry, in one query on two primary keys."""
+    audit = connection.ops.quote_name(AuditEvent._meta.db_table)
+    log = connection.ops.quote_name(LogEntry._meta.db_table)
+    pk = connection.ops.quote_name(AuditEvent._meta.pk.column)
+    log_pk = connection.ops.quote_name(LogEntry._meta.pk.column)
+    # Only table and column names (quoted, from the models) are interpolated.
+    sql = (
+        f"SELECT (SELECT MAX({pk}) FROM {audit}),"  # noqa: S608
+        f" (SELECT COUNT(*) FROM {audit} WHERE {pk} >"
+        f" (SELECT COALESCE(MAX({pk}), 0) FROM {audit}) - %s),"
+        f" (SELECT MAX({log_pk}) FROM {log})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [WINDOW])
+        latest, recent, logged = cursor.fetchone()
+    return f"{latest or 0}.{recent}.{logged or 0}"
+
+
+def scope(user) -> str:
+    """What the user may read on these pages, as a key: people of the same
+    scope see the same pages."""
+    if sees_everything(user):
+        return "all"
+    if is_secretariat(user):
+        return f"bloc-{user.bloc_id}"
+    if is_board_officer(user):
+        return f"board-{user.board_id}"
+    return "none"
+
+
+def page_key(page: str, *, user, params: dict[str, str], version: str) -> str:
+    filters = "&".join(f"{name}={value}" for name, value in sorted(params.items()))
+    digest = hashlib.sha256(filters.encode()).hexdigest()[:32]
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return f"reports:{page}:{scope(user)}:{language}:{version}:{digest}"
+
+
+class _Recent:
+    """The last few fragments this process served, by key. The key holds the
+    data version, so a copy here is exactly as fresh as the shared cache's;
+    it saves reading and unpickling some 100 kB from the database each time."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            html = self.items.get(key)
+            if html is not None:
+                self.items.move_to_end(key)
+            return html
+
+    def put(self, key: str, html: str) -> None:
+        with self.lock:
+            self.items[key] = html
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+recent = _Recent(LOCAL_ENTRIES)
+
+
+def _epoch(cache) -> str:
+    """A random token kept in the shared cache for as long as it lives. Ids
+    start again in a new database (a restore, each test), and its cache table
+    starts empty, so the token tells this process's copies of the old one's
+    pages from the new one's."""
+    epoch = cache.get(EPOCH_KEY)
+    if epoch is None:
+        cache.add(EPOCH_KEY, secrets.token_hex(8), None)
+        epoch = cache.get(EPOCH_KEY)
+    return epoch
+
+
+def fragment(
+    page: str,
+    *,
+    user,
+    params: dict[str, str],
+    build: Callable[[], tuple[str, bool, dict]],
+) -> tuple[str, dict]:
+    """The page's fragment from this process's recent ones or the shared
+    cache, else ``build()``'s, which returns (html, whether it may be stored,
+    the context it was made from). The context is empty on a hit. Two queries
+    on a hit here (the data version, the epoch), three in the shared cache."""
+    cache = caches[_alias()]
+    version = f"{data_version()}.{_epoch(cache)}"
+    key = page_key(page, user=user, params=params, version=version)
+    html = recent.get(key)
+    if html is not None:
+        return html, {}
+    html = cache.get(key)
+    if html is not None:
+        recent.put(key, html)
+        return html, {}
+    html, storable, context = build()
+    if storable:
+        cache.set(key, html, TIMEOUT)
+        recent.put(key, html)
+    return html, context
+
+
+def pages_forget() -> None:
+    """Forget every stored page: for writes that leave no audit event or
+    admin log entry behind (a restore puts back old ids). A new epoch makes
+    every process's copies unreachable too."""
+    cache = caches[_alias()]
+    cache.clear()
+    cache.set(EPOCH_KEY, secrets.token_hex(8), None)
