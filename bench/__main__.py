@@ -9,7 +9,8 @@ Steps (each a subprocess on its own database, so that each sees only its data):
 4. import: a 10,000-row values file through the admin's import;
 5. load: gunicorn on PostgreSQL, requests per second against a trivial view.
 The table is Markdown (bench/README.md shows the latest one); the exit status
-is 1 when a goal fails.
+is 1 when a goal fails. ``--only STEP`` (repeatable) runs only the steps named,
+e.g. ``bench/run --only load --quick`` (the load step needs no SQLite data).
 """
 
 import argparse
@@ -25,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 IMPORT_ROWS = 10_000
+STEPS = ("pages", "pdf", "import", "load")
 PDF_GOAL, IMPORT_GOAL, LOAD_GOAL = 1.3, 30.0, 0.5
 
 
@@ -139,7 +141,17 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--skip-load", action="store_true", help="no PostgreSQL load test"
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=STEPS,
+        metavar="STEP",
+        help=f"run only this step (repeatable): {', '.join(STEPS)}",
+    )
     args = parser.parse_args(argv)
+    steps = set(args.only or STEPS)
+    if args.skip_load:
+        steps.discard("load")
     if args.quick:
         size = {"blocs": 14, "boards": 15, "years": 2, "indicators": 50}
         reps, pdf_runs, load_requests = 5, 3, 100
@@ -150,48 +162,55 @@ def main(argv=None) -> int:
     work = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     table = Table()
     try:
-        dbs = prepare(work, size)
-        table.add(
-            "scale data (SQLite)",
-            "{blocs} blocs x {boards} boards x {years} years x "
-            "{indicators} indicators".format(**size)
-            + f" in {dbs['generate_s']:.0f} s",
-            "minutes",
-            dbs["generate_s"] < 600,
-        )
-        say("pages on the demo data")
-        demo = step("pages", dbs["demo"], "demo", reps)
-        say("pages on the scale data")
-        scale = step("pages", dbs["scale"], "scale", reps)
-        table.add(
-            "pages measured", f"demo: {demo['year']}; scale: {scale['year']}", "", None
-        )
-        pages_rows(table, demo, scale)
-        say("PDF: summary report")
-        pdf = step("pdfbench", dbs["pdf"], pdf_runs)
-        table.add(
-            f"PDF summary report ({pdf['boards']} boards, "
-            f"{pdf['indicators']} indicators)",
-            f"portal {pdf['portal_s']:.2f} s / bare WeasyPrint {pdf['bare_s']:.2f} s "
-            f"= {pdf['ratio']:.2f} (median of {pdf['runs']})",
-            f"ratio <= {PDF_GOAL}",
-            pdf["ratio"] <= PDF_GOAL,
-        )
-        say(f"import of {IMPORT_ROWS} rows")
-        imported = step("importing", dbs["scale"], IMPORT_ROWS)
-        table.add(
-            f"import of {imported['rows']:,} rows (admin preview + confirm)",
-            f"{imported['total_s']:.1f} s (preview {imported['preview_s']:.1f} s, "
-            f"confirm {imported['confirm_s']:.1f} s); "
-            f"{imported['written']:,} values written",
-            f"< {IMPORT_GOAL:.0f} s",
-            imported["ok"]
-            and imported["written"] == imported["rows"]
-            and imported["total_s"] < IMPORT_GOAL,
-        )
+        if steps & {"pages", "pdf", "import"}:
+            dbs = prepare(work, size)
+            table.add(
+                "scale data (SQLite)",
+                "{blocs} blocs x {boards} boards x {years} years x "
+                "{indicators} indicators".format(**size)
+                + f" in {dbs['generate_s']:.0f} s",
+                "minutes",
+                dbs["generate_s"] < 600,
+            )
+        if "pages" in steps:
+            say("pages on the demo data")
+            demo = step("pages", dbs["demo"], "demo", reps)
+            say("pages on the scale data")
+            scale = step("pages", dbs["scale"], "scale", reps)
+            table.add(
+                "pages measured",
+                f"demo: {demo['year']}; scale: {scale['year']}",
+                "",
+                None,
+            )
+            pages_rows(table, demo, scale)
+        if "pdf" in steps:
+            say("PDF: summary report")
+            pdf = step("pdfbench", dbs["pdf"], pdf_runs)
+            table.add(
+                f"PDF summary report ({pdf['boards']} boards, "
+                f"{pdf['indicators']} indicators)",
+                f"portal {pdf['portal_s']:.2f} s / bare WeasyPrint "
+                f"{pdf['bare_s']:.2f} s = {pdf['ratio']:.2f} (median of {pdf['runs']})",
+                f"ratio <= {PDF_GOAL}",
+                pdf["ratio"] <= PDF_GOAL,
+            )
+        if "import" in steps:
+            say(f"import of {IMPORT_ROWS} rows")
+            imported = step("importing", dbs["scale"], IMPORT_ROWS)
+            table.add(
+                f"import of {imported['rows']:,} rows (admin preview + confirm)",
+                f"{imported['total_s']:.1f} s (preview {imported['preview_s']:.1f} s, "
+                f"confirm {imported['confirm_s']:.1f} s); "
+                f"{imported['written']:,} values written",
+                f"< {IMPORT_GOAL:.0f} s",
+                imported["ok"]
+                and imported["written"] == imported["rows"]
+                and imported["total_s"] < IMPORT_GOAL,
+            )
         if args.skip_load:
             table.add("load (gunicorn, PostgreSQL)", "skipped (--skip-load)", "", None)
-        else:
+        elif "load" in steps:
             say("load: PostgreSQL, demo + scale data, gunicorn")
             load = step("load", None, load_requests, size["blocs"], size["years"])
             if "skipped" in load:
@@ -234,6 +253,8 @@ def main(argv=None) -> int:
         else:
             shutil.rmtree(work, ignore_errors=True)
     mode = "quick" if args.quick else "full"
+    if args.only:
+        mode += ", only " + ", ".join(sorted(steps, key=STEPS.index))
     print(f"\nBenchmarks ({mode} run, {time.perf_counter() - started:.0f} s)\n")
     print(table.markdown())
     return 1 if table.failed else 0

@@ -1,10 +1,15 @@
+import html
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from blocs.templatetags.vn import num
+from pledges import calc
 from pledges.models import (
     ABSOLUTE_MAX,
     DECIMAL_PLACES,
@@ -29,18 +34,32 @@ def plain(number: Decimal | None) -> Decimal | None:
     )
 
 
-def _number_field(indicator: Indicator, label: str, disabled: bool) -> forms.Field:
+def _bound_messages(limit: Decimal, allow_negative: bool) -> tuple[str, str]:
+    return (
+        _("Must not exceed %(max)s.") % {"max": num(limit)},
+        _("Must not be below %(min)s.") % {"min": num(-limit)}
+        if allow_negative
+        else _("Must not be negative."),
+    )
+
+
+def _number_field(
+    indicator: Indicator, label: str, disabled: bool, messages: dict | None = None
+) -> forms.Field:
     """A number field in the user's language: 2.470,7 in Vietnamese, 2,470.7 in
-    English, bounded by the indicator's range (the bound shown the same way)."""
+    English, bounded by the indicator's range (the bound shown the same way).
+    ``messages`` keeps the bound messages already worded for this form: most
+    indicators share a range, and formatting it costs more than the field."""
     limit = indicator.max_value if indicator.max_value is not None else ABSOLUTE_MAX
+    key = (limit, indicator.allow_negative)
+    if messages is None:
+        messages = {}
+    if key not in messages:
+        messages[key] = _bound_messages(*key)
+    above, below = messages[key]
     validators = [
-        MaxValueValidator(limit, _("Must not exceed %(max)s.") % {"max": num(limit)}),
-        MinValueValidator(
-            -limit if indicator.allow_negative else 0,
-            _("Must not be below %(min)s.") % {"min": num(-limit)}
-            if indicator.allow_negative
-            else _("Must not be negative."),
-        ),
+        MaxValueValidator(limit, above),
+        MinValueValidator(-limit if indicator.allow_negative else 0, below),
     ]
     bounds = {
         "validators": validators,
@@ -77,12 +96,19 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.values = values
         self.fields["award_target"].disabled = plans_locked
+        messages: dict = {}
+        # Worded once, not once per indicator (the active language is fixed
+        # for the request that builds the form).
+        plan_label, note_label = gettext("Plan: %(name)s"), gettext("Note: %(name)s")
         for value in values:
             ind = value.indicator
             key = str(ind.pk)
             if ind.has_plan:
                 self.fields[f"plan_{key}"] = _number_field(
-                    ind, _("Plan: %(name)s") % {"name": ind.name}, plans_locked
+                    ind,
+                    plan_label % {"name": ind.name},
+                    plans_locked,
+                    messages,
                 )
             if ind.kind == K.TEXT:
                 self.fields[f"text_{key}"] = forms.CharField(
@@ -103,10 +129,10 @@ class ReportForm(forms.Form):
                 )
             else:
                 self.fields[f"actual_{key}"] = _number_field(
-                    ind, ind.name, values_locked
+                    ind, ind.name, values_locked, messages
                 )
             self.fields[f"note_{key}"] = forms.CharField(
-                label=_("Note: %(name)s") % {"name": ind.name},
+                label=note_label % {"name": ind.name},
                 required=False,
                 max_length=2000,
                 disabled=values_locked,
@@ -145,18 +171,146 @@ class ReportForm(forms.Form):
             )
         return entries
 
-    def rows(self):
-        """(indicator value, plan field, actual/text field, note field) in order."""
+    def table(self, last_year: dict[str, Decimal | None]) -> list["ReportRow"]:
+        """The rows of the report table in order, everything in them already
+        worded and formatted, so that the page prints them without a filter,
+        a translation or a widget template per row. ``last_year``: the board's
+        approved figures of the year before, by indicator code."""
+        units = {code: str(label) for code, label in Indicator.Unit.choices}
+        rows = []
         for value in self.values:
+            ind = value.indicator
             key = str(value.indicator_id)
-            yield (
-                value,
-                self[f"plan_{key}"] if f"plan_{key}" in self.fields else None,
-                self[f"text_{key}"]
-                if f"text_{key}" in self.fields
-                else self[f"actual_{key}"],
-                self[f"note_{key}"],
+            percent = calc.percent_of_plan(value.actual, value.plan)
+            rows.append(
+                ReportRow(
+                    name=ind.name,
+                    group=ind.group,
+                    flagged=value.flagged,
+                    unit=units.get(ind.unit, ind.unit),
+                    last_year=num(last_year.get(ind.code)),
+                    percent=None if percent is None else num(percent),
+                    plan=self.cell(f"plan_{key}")
+                    if f"plan_{key}" in self.fields
+                    else None,
+                    actual=self.cell(f"text_{key}")
+                    if f"text_{key}" in self.fields
+                    else self.cell(f"actual_{key}"),
+                    note=self.cell(f"note_{key}"),
+                )
             )
+        return rows
+
+    def cell(self, name: str) -> "Cell":
+        """The field ``name`` written as ``{{ form.name }}{{ form.name.errors }}``
+        would write it: same markup, attributes in the same order, values in
+        the user's language. The form has about 150 inputs; Django renders
+        each through several templates, which made up most of the page's
+        time, so they are written here in one pass of string formatting
+        (tests/pledges/test_report_form.py compares both, field by field)."""
+        bound = self[name]
+        field, widget = bound.field, bound.field.widget
+        errors = self.errors.get(name) if self.is_bound else None
+        attrs = dict(widget.attrs)
+        if (
+            field.required
+            and self.use_required_attribute
+            and widget.use_required_attribute(bound.initial)
+        ):
+            attrs["required"] = True
+        if field.disabled:
+            attrs["disabled"] = True
+        if errors and not widget.is_hidden:
+            attrs["aria-invalid"] = "true"
+        auto_id = bound.auto_id if not widget.is_hidden else ""
+        if "aria-describedby" not in attrs:
+            described = []
+            if auto_id and field.help_text:
+                described.append(f"{auto_id}_helptext")
+            if auto_id and errors:
+                described.append(f"{auto_id}_error")
+            if described:
+                attrs["aria-describedby"] = " ".join(described)
+        if bound.auto_id and "id" not in widget.attrs:
+            attrs["id"] = bound.auto_id
+        value = widget.format_value(bound.value())
+        name_html = _escape(bound.html_name)
+        if isinstance(widget, forms.Select):
+            markup = _select_html(name_html, attrs, widget.choices, value)
+        elif isinstance(widget, forms.Textarea):
+            markup = (
+                f'<textarea name="{name_html}"{_attrs_html(attrs)}>\n'
+                f"{_escape(value) if value else ''}</textarea>"
+            )
+        else:
+            shown = "" if value is None else f' value="{_escape(value)}"'
+            markup = (
+                f'<input type="{widget.input_type}" name="{name_html}"{shown}'
+                f"{_attrs_html(attrs)}>"
+            )
+        # Every piece of the markup was escaped above.
+        return Cell(mark_safe(markup), str(errors) if errors else "")  # noqa: S308
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One input of the report table, ready to print: ``{{ cell }}`` is the
+    input, ``{{ cell.errors }}`` its error list (empty without errors)."""
+
+    html: SafeString
+    errors: SafeString | str
+
+    def __html__(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """One indicator of the report table, ready to print."""
+
+    name: str
+    group: str
+    flagged: bool
+    unit: str
+    last_year: str  # formatted, "—" when there is none
+    percent: str | None  # share of plan, formatted; None when it has no meaning
+    plan: Cell | None  # None: the indicator has no plan
+    actual: Cell  # the result, the yes/no answer or the text
+    note: Cell
+
+
+def _escape(value) -> str:
+    """Django's ``escape`` (what autoescaping does to a plain string) without
+    its lazy-string wrapper, which costs more than the escaping here."""
+    return html.escape(str(value))
+
+
+def _attrs_html(attrs: dict) -> str:
+    """What Django's ``django/forms/widgets/attrs.html`` writes, escaped."""
+    return "".join(
+        f" {_escape(key)}" if value is True else f' {_escape(key)}="{_escape(value)}"'
+        for key, value in attrs.items()
+        if value is not False
+    )
+
+
+def _select_html(name_html: str, attrs: dict, choices, values: list[str]) -> str:
+    """What ``django/forms/widgets/select.html`` writes for flat choices."""
+    options = []
+    chosen = False
+    for option, label in choices:
+        option = "" if option is None else option
+        selected = not chosen and str(option) in values
+        chosen |= selected
+        options.append(
+            f'\n  <option value="{_escape(option)}"'
+            f"{' selected' if selected else ''}>{_escape(label)}</option>\n"
+        )
+    options_html = "".join(options)
+    return f'<select name="{name_html}"{_attrs_html(attrs)}>{options_html}\n</select>'
 
 
 class EvidenceForm(forms.Form):

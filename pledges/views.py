@@ -31,19 +31,9 @@ ACTIONS = {
 }
 
 
-def _report_page(request, submission, form, status=200):
+def _report_page(request, submission, form, *, locks, editable, status=200):
     values = form.values
-    last_year = services.last_year_values(submission)
-    rows = [
-        (
-            selectors.ValueRow(value, last_year.get(value.indicator.code)),
-            plan,
-            actual,
-            note,
-        )
-        for value, plan, actual, note in form.rows()
-    ]
-    locks = services.submission_locks(submission)
+    rows = form.table(services.last_year_values(submission))
     return render(
         request,
         "pledges/submission_form.html",
@@ -52,8 +42,8 @@ def _report_page(request, submission, form, status=200):
             "form": form,
             "rows": rows,
             "locks": locks,
-            "editable": can_edit_submission(request.user, submission),
-            "evidence": list(submission.evidence.select_related("uploaded_by")),
+            "editable": editable,
+            "evidence": list(submission.evidence.all()),
             "evidence_form": EvidenceForm(initial={"version": submission.version}),
             "flagged": [v.indicator.name for v in values if v.flagged],
         },
@@ -75,10 +65,11 @@ def submission_detail(request, pk):
         "plans_locked": bool(locks.plans) or not editable,
         "values_locked": bool(locks.values) or not editable,
     }
+    page = {"locks": locks, "editable": editable}
     if request.method != "POST":
         initial = ReportForm.initial_for(submission, values)
         return _report_page(
-            request, submission, ReportForm(initial=initial, **form_kwargs)
+            request, submission, ReportForm(initial=initial, **form_kwargs), **page
         )
     if not editable:
         raise PermissionDenied
@@ -87,14 +78,14 @@ def submission_detail(request, pk):
         form = ReportForm(request.POST, initial=initial, **form_kwargs)
         form.is_valid()  # every field is disabled: nothing posted is taken
         form.add_error(None, locks.values)
-        return _report_page(request, submission, form, status=400)
+        return _report_page(request, submission, form, status=400, **page)
     form = ReportForm(request.POST, initial=initial, **form_kwargs)
     action = request.POST.get("action", "save")
     if action not in ACTIONS:
         action = "save"
     if not form.is_valid():
         messages.error(request, _("Some entries are not valid: see the marked fields."))
-        return _report_page(request, submission, form, status=400)
+        return _report_page(request, submission, form, status=400, **page)
     service, done = ACTIONS[action]
     kwargs = {"award_target": form.cleaned_data.get("award_target") or None}
     try:
@@ -113,6 +104,9 @@ def submission_detail(request, pk):
             submission,
             form,
             status=409 if isinstance(error, services.StaleEditError) else 400,
+            # Worked out again: the refused service may have read the row anew.
+            locks=services.submission_locks(submission),
+            editable=can_edit_submission(request.user, submission),
         )
     messages.success(request, done)
     return redirect("pledges:submission", pk=submission.pk)

@@ -6,11 +6,12 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from blocs.models import AuditEvent
-from pledges import services
-from pledges.models import Submission, Value
+from pledges import selectors, services
+from pledges.forms import ReportForm
+from pledges.models import Indicator, Submission, Value
 from tests import factories
 from tests.pledges.conftest import form_data, indicator, submission_of
 
@@ -379,3 +380,152 @@ def test_every_change_is_audited_with_old_and_new_values(reporting, own, client_
         reporting.users["board_officer"].username,
     ):
         assert text in page.text
+
+
+# 9. The table's inputs, and what the page costs ----------------------------------
+
+KINDS = ("integer", "decimal", "boolean", "text")
+ODD = "Chỉ tiêu <b>\"&'</b>"  # a name that needs escaping in a label
+
+
+def _mixed_submission(n_indicators: int) -> Submission:
+    """A one-board year whose indicators take every kind, with and without a
+    plan, bounds and negative values; half of them hold figures, texts and
+    notes with characters that need escaping."""
+    board = factories.board()
+    year = factories.bloc_year(year=2025, members=[board])
+    Indicator.objects.bulk_create(
+        Indicator(
+            bloc_year=year,
+            code=f"i{i}",
+            name=f"{ODD} {i}",
+            unit="count",
+            kind=KINDS[i % 4],
+            has_plan=i % 3 != 2,
+            allow_negative=i % 5 == 1,
+            max_value=D(5000) if i % 7 == 3 else None,
+            group=f"Nhóm {i // 10}",
+            order=i,
+        )
+        for i in range(n_indicators)
+    )
+    services.submissions_prepare(bloc_year=year, actor=None)
+    submission = Submission.objects.get(bloc_year=year, board=board)
+    figures = {
+        "integer": (D(1000), D(1229)),
+        "decimal": (D("1016.87"), D("2470.7")),
+        "boolean": (D(1), D(1)),
+        "text": (D(3), None),
+    }
+    entries = {}
+    for ind in year.indicators.all():
+        if int(ind.code[1:]) % 2:
+            continue
+        plan, actual = figures[ind.kind]
+        entries[ind.pk] = services.Entry(
+            plan=plan if ind.has_plan else None,
+            actual=actual,
+            text='a </textarea> & "b"' if ind.kind == "text" else "",
+            note="ghi chú <i>",
+        )
+    services.submission_save(
+        submission=submission,
+        actor=factories.user(role="board_officer", board=board),
+        expected_version=submission.version,
+        entries=entries,
+    )
+    submission.refresh_from_db()
+    return submission
+
+
+GARBAGE = ("abc", "-5", "12,5", '<b>"x"</b>', "", "1.229", "2.470,7", "1", "9")
+
+
+def _garbage(form) -> dict:
+    data = {"version": "1", "award_target": "nonsense"}
+    for i, name in enumerate(form.fields):
+        if name.startswith(("plan_", "actual_")):
+            data[name] = GARBAGE[i % len(GARBAGE)]
+        elif name.startswith(("note_", "text_")):
+            data[name] = "x" * 5100 if i % 5 == 0 else f"{GARBAGE[i % 9]} </textarea>"
+    return data
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize(
+    ("plans_locked", "values_locked"), [(False, False), (True, False), (True, True)]
+)
+@pytest.mark.parametrize("bound", [False, True], ids=["shown", "posted"])
+def test_table_inputs_are_written_as_djangos_widgets_write_them(
+    db, language, plans_locked, values_locked, bound
+):
+    """The page writes its inputs without Django's widget templates: each
+    must come out exactly as ``{{ field }}{{ field.errors }}`` would, with the
+    value in the user's language, disabled when locked and the error markup
+    (aria-invalid, aria-describedby, the error list) when refused."""
+    submission = _mixed_submission(12)
+    values = selectors.submission_values(submission)
+    kwargs = {
+        "initial": ReportForm.initial_for(submission, values),
+        "values": values,
+        "plans_locked": plans_locked,
+        "values_locked": values_locked,
+    }
+    with translation.override(language):
+        form = ReportForm(**kwargs)
+        if bound:
+            form = ReportForm(_garbage(form), **kwargs)
+            assert form.errors or (plans_locked and values_locked)
+        kinds = set()
+        for name in form.fields:
+            cell = form.cell(name)
+            assert (str(cell), cell.errors) == (
+                str(form[name]),
+                str(form[name].errors),
+            ), name
+            kinds.add(str(cell).split(" ", 1)[0])
+        table = form.table({})
+    assert kinds == {"<input", "<select", "<textarea"}
+    assert len(table) == 12
+    for row, value in zip(table, values, strict=True):
+        assert (row.plan is None) == (not value.indicator.has_plan)
+
+
+def test_locked_plans_show_disabled_plan_inputs_only(reporting, own, client_for):
+    year = reporting.own_year
+    year.registration_deadline = timezone.localdate() - dt.timedelta(days=1)
+    year.save()
+    page = _officer(reporting, client_for).get(_url(own)).text
+    plan = indicator(own.bloc_year, "export").pk
+    assert f'name="plan_{plan}" disabled id="id_plan_{plan}">' in page
+    assert f'name="actual_{plan}" id="id_actual_{plan}">' in page
+
+
+def test_refused_entry_is_marked_next_to_its_input(reporting, own, client_for):
+    field = f"actual_{indicator(own.bloc_year, 'new-projects').pk}"
+    data = {**form_data(own), field: "<b>12,5</b>"}
+    page = _officer(reporting, client_for).post(_url(own), data).text
+    assert (
+        f'<input type="text" name="{field}" value="&lt;b&gt;12,5&lt;/b&gt;" '
+        f'aria-invalid="true" aria-describedby="id_{field}_error" id="id_{field}">'
+        f'<ul class="errorlist" id="id_{field}_error"><li>'
+    ) in page
+    assert "<b>12,5</b>" not in page
+
+
+@pytest.mark.parametrize("n_indicators", [8, 60])
+def test_report_page_runs_fixed_queries_whatever_the_indicators(
+    db, client_for, django_assert_max_num_queries, n_indicators
+):
+    submission = _mixed_submission(n_indicators)
+    client = client_for(factories.user(role="board_officer", board=submission.board))
+    url = _url(submission)
+    with django_assert_max_num_queries(6):
+        page = client.get(url)
+    assert page.status_code == 200
+    assert page.text.count('<th scope="row">') == n_indicators
+    data = _garbage(page.context["form"]) | {"version": str(submission.version)}
+    with django_assert_max_num_queries(7):
+        refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert refused.text.count('aria-invalid="true"') >= n_indicators // 2
