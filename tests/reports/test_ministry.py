@@ -9,6 +9,7 @@ approved; the secretariat's spreadsheet import), as the portal itself does.
 from decimal import Decimal as D
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.cache import caches
 from django.urls import reverse
@@ -540,6 +541,6 @@ def test_copies_kept_in_the_process_end_with_the_shared_cache(world, client_for)
     table afresh: the pages this process kept from the old one are not shown."""
     client = client_for(world.users["ministry"])
     assert world.own.name in client.get(OVERVIEW).text
-    caches["default"].clear()
+    caches[settings.REPORTS_PAGE_CACHE].clear()
     Bloc.objects.filter(pk=world.own.pk).update(name="Khối mới")
     assert "Khối mới" in client.get(OVERVIEW).text
