@@ -2,9 +2,11 @@
 
 import datetime as dt
 
+from django.contrib.admin.models import LogEntry
+from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
-from blocs.models import Bloc, BlocYear, Membership, Ministry, User
+from blocs.models import AuditEvent, Bloc, BlocYear, Membership, Ministry, User
 from blocs.permissions import bloc_years_visible_to, blocs_visible_to
 
 
@@ -63,3 +65,31 @@ def ministry_on(*, bloc: Bloc, day: dt.date) -> Ministry:
             break
         ministry = predecessor
     return ministry
+
+
+WRITES_WINDOW = 1000
+
+
+def writes_version_sql(*, audited: bool = True) -> tuple[str, list]:
+    """A SQL expression (and its parameters) whose text changes on every
+    committed write a page may show: the latest admin log entry (edits through
+    the admin) and, when ``audited``, the latest audit event (every service
+    records one in its transaction) with how many of the latest
+    ``WRITES_WINDOW`` ids exist (an event committed after a later-numbered one
+    does not raise the largest id, but does change that count). Added to a
+    query a page runs anyway, it costs no query of its own; a page cached
+    under it is never served after such a write. Writes that bypass both (a
+    shell script, raw SQL) must clear the cache."""
+    quote = connection.ops.quote_name
+    log, log_pk = quote(LogEntry._meta.db_table), quote(LogEntry._meta.pk.column)
+    # Only table and column names (quoted, from the models) are interpolated.
+    sql = f"CAST(COALESCE((SELECT MAX({log_pk}) FROM {log}), 0) AS TEXT)"  # noqa: S608
+    if not audited:
+        return sql, []
+    audit, pk = quote(AuditEvent._meta.db_table), quote(AuditEvent._meta.pk.column)
+    sql += (
+        f" || '.' || CAST(COALESCE((SELECT MAX({pk}) FROM {audit}), 0) AS TEXT)"  # noqa: S608
+        f" || '.' || CAST((SELECT COUNT(*) FROM {audit} WHERE {pk} >"
+        f" (SELECT COALESCE(MAX({pk}), 0) FROM {audit}) - %s) AS TEXT)"
+    )
+    return sql, [WRITES_WINDOW]

@@ -1,9 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import (
@@ -31,24 +35,103 @@ ACTIONS = {
 }
 
 
-def _report_page(request, submission, form, *, locks, editable, status=200):
-    values = form.values
+# The report table of an unbound form (what a GET shows) is kept in the pages'
+# cache, with the flagged indicators and the evidence files. Its key holds
+# everything they are made of, read in the query that fetches the submission
+# (``selectors.submission_get_for_form``), so a table is never served after
+# any of it changed: the submission's version and last save (figures, status,
+# flags, award, files), the locks as they stand today and whether the reader
+# may edit (which inputs are disabled), the language, the year's indicators
+# (count, largest id), the board's approved reports of the year before (the
+# "last year" column) and the latest admin edit (indicators, figures or files
+# changed in the admin). It is rendered without the request: it holds no CSRF
+# token and nothing of the reader. A restore clears the whole pages' cache
+# (reports.cache.pages_forget); a write outside services and the admin must
+# too.
+TABLE_CACHE = "pages"
+TABLE_TIMEOUT = 15 * 60
+TABLE_TEMPLATE = "pledges/includes/_report_table.html"
+
+
+def _table_key(submission, *, editable: bool, form_kwargs: dict) -> str:
+    parts = [
+        submission.pk,
+        submission.version,
+        submission.updated_at.timestamp(),
+        translation.get_language(),
+        int(editable),
+        int(form_kwargs["plans_locked"]),
+        int(form_kwargs["values_locked"]),
+        submission.table_version,
+    ]
+    return "pledges:table:" + ":".join(map(str, parts))
+
+
+def _table(submission, form) -> dict:
+    """The report table's html, the names of the flagged indicators (the
+    returned notice above the form lists them) and the evidence files (an
+    upload bumps the version)."""
     rows = form.table(services.last_year_values(submission))
+    return {
+        "html": render_to_string(TABLE_TEMPLATE, {"form": form, "rows": rows}),
+        "flagged": [v.indicator.name for v in form.values if v.flagged],
+        "evidence": [
+            {"pk": e.pk, "name": e.name, "size": e.size, "uploaded_at": e.uploaded_at}
+            for e in submission.evidence.all()
+        ],
+    }
+
+
+def _report_page(request, submission, form, *, locks, editable, status=200, table=None):
+    """The page; ``table``: what ``_table`` gave, from the cache for an
+    unbound form (``form`` is then None: it is not built)."""
+    if table is None:
+        table = _table(submission, form)
     return render(
         request,
         "pledges/submission_form.html",
         {
             "submission": submission,
             "form": form,
-            "rows": rows,
+            # Rendered by Django's templates, escaped there (here or before
+            # it was cached).
+            "report_table": mark_safe(table["html"]),  # noqa: S308
             "locks": locks,
             "editable": editable,
-            "evidence": list(submission.evidence.all()),
+            "evidence": table["evidence"],
             "evidence_form": EvidenceForm(initial={"version": submission.version}),
-            "flagged": [v.indicator.name for v in values if v.flagged],
+            "flagged": table["flagged"],
         },
         status=status,
     )
+
+
+def _form_kwargs(values, locks, editable) -> dict:
+    return {
+        "values": values,
+        "plans_locked": bool(locks.plans) or not editable,
+        "values_locked": bool(locks.values) or not editable,
+    }
+
+
+def _report_get(request, pk):
+    submission = selectors.submission_get_for_form(user=request.user, pk=pk)
+    locks = services.submission_locks(submission)
+    editable = can_edit_submission(request.user, submission)
+    page = {"locks": locks, "editable": editable}
+    form_kwargs = _form_kwargs(None, locks, editable)
+    cache = caches[TABLE_CACHE]
+    key = _table_key(submission, editable=editable, form_kwargs=form_kwargs)
+    table = cache.get(key)
+    if table is not None:
+        return _report_page(request, submission, None, table=table, **page)
+    values = selectors.submission_values(submission)
+    form_kwargs["values"] = values
+    initial = ReportForm.initial_for(submission, values)
+    form = ReportForm(initial=initial, **form_kwargs)
+    table = _table(submission, form)
+    cache.set(key, table, TABLE_TIMEOUT)
+    return _report_page(request, submission, form, table=table, **page)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -56,21 +139,14 @@ def _report_page(request, submission, form, *, locks, editable, status=200):
 def submission_detail(request, pk):
     """A board's registration and results for a year: its own officers edit
     what the locks allow; the secretariat and the ministry read."""
+    if request.method != "POST":
+        return _report_get(request, pk)
     submission = selectors.submission_get_for_user(user=request.user, pk=pk)
     values = selectors.submission_values(submission)
     locks = services.submission_locks(submission)
     editable = can_edit_submission(request.user, submission)
-    form_kwargs = {
-        "values": values,
-        "plans_locked": bool(locks.plans) or not editable,
-        "values_locked": bool(locks.values) or not editable,
-    }
+    form_kwargs = _form_kwargs(values, locks, editable)
     page = {"locks": locks, "editable": editable}
-    if request.method != "POST":
-        initial = ReportForm.initial_for(submission, values)
-        return _report_page(
-            request, submission, ReportForm(initial=initial, **form_kwargs), **page
-        )
     if not editable:
         raise PermissionDenied
     initial = ReportForm.initial_for(submission, values)

@@ -11,7 +11,7 @@ The data version changes on every committed write that these pages show:
 every service records an ``AuditEvent`` in the transaction of its change, and
 an edit through the admin writes a ``LogEntry``. It is read before the page's
 data, so a page stored under a version holds at least that version's data.
-The number of audit events among the latest ``WINDOW`` ids is part of it: an
+The number of audit events among the latest ids is part of it: an
 event whose id was drawn before another's but committed after it (two writers
 at once) does not raise the largest id, but it does change that count.
 
@@ -27,18 +27,16 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.admin.models import LogEntry
 from django.core.cache import caches
 from django.db import connection
 from django.utils import translation
 
-from blocs.models import AuditEvent
 from blocs.permissions import is_board_officer, is_secretariat, sees_everything
+from blocs.selectors import writes_version_sql
 
 # A separate cache may be named for pages (REPORTS_PAGE_CACHE), so that pages
 # never push the login throttle's counters out of the default cache.
 TIMEOUT = 15 * 60
-WINDOW = 1000
 LOCAL_ENTRIES = 32
 EPOCH_KEY = "reports:epoch"
 
@@ -48,23 +46,13 @@ def _alias() -> str:
 
 
 def data_version() -> str:
-    """The latest audit event, how many of the latest ``WINDOW`` ids exist,
-    and the latest admin log entry, in one query on two primary keys."""
-    audit = connection.ops.quote_name(AuditEvent._meta.db_table)
-    log = connection.ops.quote_name(LogEntry._meta.db_table)
-    pk = connection.ops.quote_name(AuditEvent._meta.pk.column)
-    log_pk = connection.ops.quote_name(LogEntry._meta.pk.column)
-    # Only table and column names (quoted, from the models) are interpolated.
-    sql = (
-        f"SELECT (SELECT MAX({pk}) FROM {audit}),"  # noqa: S608
-        f" (SELECT COUNT(*) FROM {audit} WHERE {pk} >"
-        f" (SELECT COALESCE(MAX({pk}), 0) FROM {audit}) - %s),"
-        f" (SELECT MAX({log_pk}) FROM {log})"
-    )
+    """The latest audit event, how many of the latest ids exist, and the
+    latest admin log entry (``blocs.selectors.writes_version_sql``), in one
+    query."""
+    sql, params = writes_version_sql()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [WINDOW])
-        latest, recent, logged = cursor.fetchone()
-    return f"{latest or 0}.{recent}.{logged or 0}"
+        cursor.execute(f"SELECT {sql}", params)
+        return cursor.fetchone()[0]
 
 
 def scope(user) -> str:
