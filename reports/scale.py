@@ -52,6 +52,8 @@ from scoring.models import (
     ScoringScale,
     VotingRound,
 )
+from scoring.services.scales import criteria_create_default
+from scoring.services.scores import criterion_specs
 
 MINISTRY = "GIA-LAP"
 PREFIX = "GL"  # bloc short names GL01…, board short names GL01-01…
@@ -574,41 +576,12 @@ class Generator:
             status=ScoringScale.Status.FROZEN,
         )
         self._bulk(ScoringScale, [scale])
-        made: dict[str, Criterion] = {}
-        for i, (code, name, kind, points, parent, indicator) in enumerate(
-            defaults.CRITERIA
-        ):
-            # One by one but only ~16 rows a year: parents need their ids.
-            made[code] = Criterion.objects.create(
-                scale=scale,
-                parent=made.get(parent),
-                code=code,
-                name=name,
-                kind=kind,
-                max_points=points,
-                order=(i + 1) * 10,
-                indicator_code=indicator,
-            )
+        # One by one but only ~16 rows a year: parents need their ids.
+        made = criteria_create_default(scale)
         self.counts["scoring.Criterion"] += len(made)
         # Read back, as the services do: decimals come out with their places.
-        criteria = list(
-            scale.criteria.select_related("parent").order_by("order", "code")
-        )
-        specs = [
-            rules.CriterionSpec(
-                code=c.code,
-                name=c.name,
-                kind=c.kind,
-                max_points=c.max_points,
-                parent=c.parent.code if c.parent else None,
-                indicator=c.indicator_code,
-                full_at=c.full_at_percent,
-                loss_per_percent=c.loss_per_percent,
-                bonus_per_percent=c.bonus_per_percent,
-                bonus_cap=c.bonus_cap,
-            )
-            for c in criteria
-        ]
+        criteria = list(scale.criteria.order_by("order", "code"))
+        specs = criterion_specs(scale)
         assessments, assessed = [], defaultdict(dict)
         computed = {Criterion.Kind.GROUP, Criterion.Kind.PLAN}
         for c in criteria:

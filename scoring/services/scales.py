@@ -57,20 +57,7 @@ def scale_create(*, bloc_year: BlocYear, actor: User | None) -> ScoringScale:
             )
             parents[c.pk] = copy
     else:
-        made = {}
-        for i, (code, name, kind, points, parent, indicator) in enumerate(
-            defaults.CRITERIA
-        ):
-            made[code] = Criterion.objects.create(
-                scale=scale,
-                parent=made.get(parent),
-                code=code,
-                name=name,
-                kind=kind,
-                max_points=points,
-                order=(i + 1) * 10,
-                indicator_code=indicator,
-            )
+        criteria_create_default(scale)
     audit_record(actor=actor, action="scale.create", obj=scale)
     return scale
 
@@ -89,3 +76,23 @@ def scale_freeze(*, scale: ScoringScale, actor: User | None) -> ScoringScale:
     audit_record(actor=actor, action="scale.freeze", obj=scale)
     scores_compute(bloc_year=scale.bloc_year, actor=None)
     return scale
+
+
+def criteria_create_default(scale: ScoringScale) -> dict[str, Criterion]:
+    """The default criteria (``scoring.defaults``) on a new scale, by code."""
+    made: dict[str, Criterion] = {}
+    for i, (code, name, kind, points, parent, indicator) in enumerate(
+        defaults.CRITERIA
+    ):
+        # One by one: children need their parent's id.
+        made[code] = Criterion.objects.create(
+            scale=scale,
+            parent=made.get(parent),
+            code=code,
+            name=name,
+            kind=kind,
+            max_points=points,
+            order=(i + 1) * 10,
+            indicator_code=indicator,
+        )
+    return made

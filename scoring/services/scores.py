@@ -15,7 +15,8 @@ from scoring.models import Assessment, Score, ScoringScale
 from scoring.services.common import _require
 
 
-def _specs(scale: ScoringScale) -> list[rules.CriterionSpec]:
+def criterion_specs(scale: ScoringScale) -> list[rules.CriterionSpec]:
+    """The scale's criteria as the pure scoring rules take them."""
     criteria = list(scale.criteria.select_related("parent").order_by("order", "code"))
     return [
         rules.CriterionSpec(
@@ -37,7 +38,7 @@ def _specs(scale: ScoringScale) -> list[rules.CriterionSpec]:
 def score_boards(bloc_year: BlocYear) -> list[rules.BoardScore]:
     """Every member's score from approved figures and the assessments, ranked."""
     scale = bloc_year.scoring_scale
-    specs = _specs(scale)
+    specs = criterion_specs(scale)
     members = list(
         Membership.objects.filter(bloc_year=bloc_year).select_related("board")
     )
