@@ -6,33 +6,17 @@ import pytest
 from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from blocs.models import Bloc, BlocYear, Membership
+from tests.demo import demo_loaded
 
 PASSWORD = "demo-portal-2026"
 
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
-    """load_demo once for the module: it now renders and publishes the year-end
-    PDFs (reports/demo.py), seconds rather than milliseconds. It runs in a
-    transaction rolled back after the module; each test runs in a savepoint
-    inside it, so what a test changes is undone as before."""
-    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
-    media.enable()
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        out = io.StringIO()
-        call_command("load_demo", stdout=out)
-    yield out.getvalue()
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
-    media.disable()
+    yield from demo_loaded(django_db_blocker, tmp_path_factory)
 
 
 @pytest.fixture

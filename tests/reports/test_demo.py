@@ -16,8 +16,6 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from blocs import demo as blocs_demo
 from blocs import services as bloc_services
@@ -28,6 +26,7 @@ from pledges.selectors import bloc_totals
 from reports.models import Publication
 from scoring import services as scoring
 from scoring.models import Score, VotingRound
+from tests.demo import demo_loaded
 
 KINDS = [k.value for k in Publication.Kind]
 FULL = {
@@ -48,18 +47,7 @@ LEADING_2016 = {"KKT Vân Phong", "KKT mở Chu Lai", "KCN-KCX Đà Nẵng"}
 
 @pytest.fixture(scope="class")
 def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
-    media.enable()
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        out = io.StringIO()
-        call_command("load_demo", stdout=out)
-    yield out.getvalue()
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
-    media.disable()
+    yield from demo_loaded(django_db_blocker, tmp_path_factory)
 
 
 @pytest.fixture
