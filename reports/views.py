@@ -59,6 +59,7 @@ def year_documents(request, pk):
             "bloc_year": bloc_year,
             "kinds": kinds,
             "can_publish": can_publish(request.user, bloc_year),
+            "charts": documents.board_charts(bloc_year),
         },
     )
 

@@ -26,7 +26,7 @@ from reports.documents.reads import (
     vn_key,
 )
 from reports.documents.rendering import DOCUMENTS, context, render, render_preview
-from reports.documents.summary import build_summary
+from reports.documents.summary import board_charts, build_summary
 
 __all__ = [
     "AWARD_KINDS",
@@ -37,6 +37,7 @@ __all__ = [
     "NUMBERS",
     "PROVINCE_PREFIXES",
     "bar_chart_svg",
+    "board_charts",
     "build_minutes",
     "build_nomination",
     "build_pledge",

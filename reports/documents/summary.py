@@ -89,3 +89,22 @@ def build_summary(bloc_year: BlocYear) -> dict:
         "next_head": next_head,
         "next_deputy": next_deputy,
     }
+
+
+def board_charts(bloc_year: BlocYear) -> list[tuple[Indicator, str]]:
+    """For the web pages: % of plan per board of each main indicator, as the
+    summary report draws it, from approved reports only (a draft of another
+    board is not for every reader). Four queries whatever the size."""
+    members = _members(bloc_year)
+    indicators = _main_indicators(bloc_year)
+    values = _values(bloc_year, indicators, approved_only=True)
+    charts = []
+    for indicator in indicators:
+        rows = []
+        for board in members:
+            value = values.get((board.pk, indicator.pk))
+            share = calc.percent_of_plan(value.actual, value.plan) if value else None
+            rows.append((board.short_name, share))
+        if any(share is not None for _name, share in rows):
+            charts.append((indicator, bar_chart_svg(rows)))
+    return charts

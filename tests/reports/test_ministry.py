@@ -544,3 +544,29 @@ def test_copies_kept_in_the_process_end_with_the_shared_cache(world, client_for)
     caches[settings.REPORTS_PAGE_CACHE].clear()
     Bloc.objects.filter(pk=world.own.pk).update(name="Khối mới")
     assert "Khối mới" in client.get(OVERVIEW).text
+
+
+# The year's page: % of plan per board ---------------------------------------------
+
+
+def test_year_page_charts_each_boards_share_from_approved_reports(
+    world, client_for, compared, django_assert_max_num_queries
+):
+    year_a, (first, _second, drafted) = compared["year_a"], compared["a"]
+    officer = factories.user(role="board_officer", board=first)
+    for reader in (officer, world.users["ministry"]):
+        client = client_for(reader)
+        with django_assert_max_num_queries(10):
+            page = client.get(reverse("reports:year_documents", args=[year_a.pk])).text
+        charts = page.count('data-testid="board-chart"')
+        assert charts == 2  # new projects and new capital, both planned
+        assert "140%" in page  # first board: 14 of 10
+        assert "137,5%" in page  # second board: 11 of 8
+        # The third board's figures are a draft: its bar has no share.
+        assert "116,67%" not in page  # 14 of 12
+        assert f">{drafted.short_name}<" in page
+    other_officer = factories.user(role="board_officer", board=compared["b"][0])
+    response = client_for(other_officer).get(
+        reverse("reports:year_documents", args=[year_a.pk])
+    )
+    assert response.status_code == 404
