@@ -62,7 +62,7 @@ def measured_year(kind: str):
     from django.db.models import Count, Exists, OuterRef, Q
 
     from blocs.models import BlocYear
-    from reports import scale
+    from demodata import scale
     from scoring.models import VotingRound
 
     synthetic = Q(bloc__short_name__startswith=scale.PREFIX)

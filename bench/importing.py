@@ -22,8 +22,8 @@ def main(rows: int) -> None:
     from django.urls import reverse
 
     from blocs.models import BlocYear
+    from demodata import scale
     from pledges.models import Indicator, Submission, Value
-    from reports import scale
 
     synthetic = BlocYear.objects.filter(bloc__short_name__startswith=scale.PREFIX)
     chosen, count = [], 0

@@ -34,7 +34,7 @@ def targets(kind: str) -> list[tuple[str, str | None, object]]:
     from django.urls import NoReverseMatch, reverse
 
     from blocs.models import BlocYear
-    from reports import scale
+    from demodata import scale
     from scoring.models import Score, VotingRound
 
     bloc_year = measured_year(kind)

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "pledges",
     "scoring",
     "reports",
+    # The demo and scale data generators, apart from the apps they fill.
+    "demodata",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,16 @@ from django.utils import formats, translation
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale/vi/LC_MESSAGES/django.po"
-SOURCES = ["blocs", "pledges", "scoring", "reports", "config", "templates", "manage.py"]
+SOURCES = [
+    "blocs",
+    "pledges",
+    "scoring",
+    "reports",
+    "demodata",
+    "config",
+    "templates",
+    "manage.py",
+]
 
 
 def test_vietnamese_catalogue_has_no_missing_or_fuzzy_entry():

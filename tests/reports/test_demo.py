@@ -17,9 +17,9 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
-from blocs import demo as blocs_demo
 from blocs import services as bloc_services
 from blocs.models import AuditEvent, BlocYear, Membership, User
+from demodata import blocs as blocs_demo
 from pledges import services as pledges
 from pledges.models import Submission, Value
 from pledges.selectors import bloc_totals

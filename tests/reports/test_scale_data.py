@@ -11,6 +11,7 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from blocs.models import Bloc, BlocYear, Board, Membership, User
+from demodata import scale
 from pledges.models import (
     Indicator,
     Pledge,
@@ -21,7 +22,6 @@ from pledges.models import (
 )
 from pledges.selectors import bloc_totals
 from pledges.services import submission_findings
-from reports import scale
 from scoring import services as scoring
 from scoring import tally
 from scoring.models import (

@@ -3,7 +3,7 @@ its scale (the default one) frozen, and a nomination round for the ministry
 flag open, so that a demo board officer can vote and keep a receipt."""
 
 from blocs.models import BlocYear
-from pledges.demo import YEAR
+from demodata.pledges import YEAR
 from scoring import services
 from scoring.models import ScoringScale, VotingRound
 

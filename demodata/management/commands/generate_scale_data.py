@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import scale
+from demodata import scale
 
 
 class Command(BaseCommand):

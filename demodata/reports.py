@@ -25,8 +25,8 @@ from decimal import Decimal as D
 from django.utils import timezone
 
 from blocs import services as bloc_services
-from blocs.demo import DHMT, TN_DHMT
 from blocs.models import BlocYear, Board, User
+from demodata.blocs import DHMT, TN_DHMT
 from pledges import services as pledges
 from pledges.models import Pledge, Submission
 from reports import services

@@ -7,8 +7,8 @@ seed, which the year's note says. Idempotent like the rest of load_demo."""
 import datetime as dt
 
 from blocs import services as bloc_services
-from blocs.demo import TN_DHMT, TN_DHMT_MEMBERS
 from blocs.models import Bloc, BlocYear, Board
+from demodata.blocs import TN_DHMT, TN_DHMT_MEMBERS
 from pledges import services
 from pledges.models import Pledge
 
