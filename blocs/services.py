@@ -62,6 +62,27 @@ def bloc_year_upsert(*, bloc: Bloc, year: int, **fields) -> BlocYear:
     return _upsert(BlocYear, {"bloc": bloc, "year": year}, fields)
 
 
+def membership_build(
+    *,
+    bloc_year: BlocYear,
+    board: Board,
+    role: str = Membership.Role.MEMBER,
+    confirmed: bool = True,
+    source: str = "",
+) -> Membership:
+    """An unsaved membership of ``board`` in ``bloc_year``, its fields as
+    ``membership_set`` stores them (the year copied for the unique checks).
+    Public for generators that insert many at once."""
+    return Membership(
+        bloc_year=bloc_year,
+        board=board,
+        year=bloc_year.year,
+        role=role,
+        confirmed=confirmed,
+        source=source,
+    )
+
+
 @transaction.atomic
 def membership_set(
     *,
@@ -79,15 +100,13 @@ def membership_set(
         ).exists()
     ):
         raise ValidationError(_("A closed year cannot change."))
+    built = membership_build(
+        bloc_year=bloc_year, board=board, role=role, confirmed=confirmed, source=source
+    )
     return _upsert(
         Membership,
         {"bloc_year": bloc_year, "board": board},
-        {
-            "year": bloc_year.year,
-            "role": role,
-            "confirmed": confirmed,
-            "source": source,
-        },
+        {f: getattr(built, f) for f in ("year", "role", "confirmed", "source")},
     )
 
 
@@ -123,11 +142,7 @@ def user_set_role(
     board: Board | None = None,
 ) -> User:
     """Give a user one role with its scope, admin access and group."""
-    user.role = role
-    user.bloc = bloc if role == User.Role.SECRETARIAT else None
-    user.board = board if role == User.Role.BOARD_OFFICER else None
-    if not user.is_superuser:
-        user.is_staff = role in (User.Role.SECRETARIAT, User.Role.MINISTRY_VIEWER)
+    _role_apply(user, role=role, bloc=bloc, board=board)
     user.full_clean(exclude=["password"])
     user.save()
     role_groups = user.groups.filter(name__in=ROLE_GROUPS.values())
@@ -136,3 +151,43 @@ def user_set_role(
     if group is not None:
         user.groups.add(group)
     return user
+
+
+def _role_apply(
+    user: User, *, role: str, bloc: Bloc | None, board: Board | None
+) -> None:
+    user.role = role
+    user.bloc = bloc if role == User.Role.SECRETARIAT else None
+    user.board = board if role == User.Role.BOARD_OFFICER else None
+    if not user.is_superuser:
+        user.is_staff = role in (User.Role.SECRETARIAT, User.Role.MINISTRY_VIEWER)
+
+
+def user_build(
+    *,
+    username: str,
+    full_name: str,
+    role: str,
+    bloc: Bloc | None = None,
+    board: Board | None = None,
+) -> User:
+    """An unsaved user who cannot sign in with a password, with the role's
+    scope and admin access set as ``user_set_role`` sets them; after saving,
+    ``user_role_group_links_build`` gives the rows of the role's group. Public
+    for generators that insert many users at once."""
+    user = User(username=username, first_name=full_name)
+    user.set_unusable_password()
+    _role_apply(user, role=role, bloc=bloc, board=board)
+    return user
+
+
+def user_role_group_links_build(users: list[User]) -> list[models.Model]:
+    """Unsaved rows linking saved ``users`` to their role's group, as
+    ``user_set_role`` adds it (users of a role without a group get none)."""
+    through = User.groups.through
+    groups = {role: group_for_role(role) for role in {u.role for u in users}}
+    return [
+        through(user_id=user.pk, group_id=groups[user.role].pk)
+        for user in users
+        if groups[user.role] is not None
+    ]

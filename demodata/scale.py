@@ -9,51 +9,43 @@ scores computed by ``scoring.rules`` exactly as ``scoring.services`` computes
 them, and closed voting rounds with secret ballots counted and decided by
 ``scoring.tally``. Years are closed except the last, which is at the vote.
 
-The big tables are written with ``bulk_create`` in batches, bypassing the
-per-row services (which would take hours at full size), so the arithmetic
-is done here with the same pure functions the services call. Every name is
-synthetic and says so ("giả lập"); nothing here comes from a real board.
+Rows are built by the services' own public builders (``*_build``), the
+functions the per-row services build their rows with, and inserted with
+``bulk_create`` in batches: the per-row services would take hours at full
+size. The arithmetic is the services' too (``board_scores_rank``,
+``round_decide``, ``calc.evaluate``); nothing here constructs a model row
+itself (tests/test_generators.py checks). Every name is synthetic and says
+so ("giả lập"); nothing here comes from a real board.
 """
 
 import datetime as dt
 import random
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from blocs import services as bloc_services
-from blocs.models import AuditEvent, Bloc, BlocYear, Board, Membership, Ministry, User
-from blocs.roles import group_for_role
+from blocs.models import BlocYear, Membership, Ministry, User
 from pledges import calc, catalog
+from pledges import services as pledges
 from pledges.models import (
     DECIMAL_PLACES,
-    Commitment,
     Indicator,
     Pledge,
-    Signature,
     Submission,
-    ValidationRule,
-    Value,
 )
-from scoring import defaults, rules, tally
+from scoring import defaults, rules
+from scoring import services as scoring
 from scoring.models import (
     Assessment,
-    Ballot,
-    BallotCast,
-    Candidate,
     Criterion,
-    Score,
     ScoringScale,
     VotingRound,
 )
-from scoring.services.scales import criteria_create_default
-from scoring.services.scores import criterion_specs
 
 MINISTRY = "GIA-LAP"
 PREFIX = "GL"  # bloc short names GL01…, board short names GL01-01…
@@ -277,10 +269,16 @@ class Generator:
         self.receipts: set[str] = set()
 
     # helpers
-    def _bulk(self, model, objs: list) -> list:
-        model.objects.bulk_create(objs, batch_size=BATCH)
-        self.counts[model._meta.label] += len(objs)
+    def _bulk(self, objs: list) -> list:
+        """Insert rows the services' builders made, in batches."""
+        if objs:
+            model = type(objs[0])
+            model.objects.bulk_create(objs, batch_size=BATCH)
+            self.counts[model._meta.label] += len(objs)
         return objs
+
+    def _one(self, obj):
+        return self._bulk([obj])[0]
 
     def _at(self, year: int, month: int, day: int, hour: int = 9) -> dt.datetime:
         return dt.datetime(year, month, day, hour, tzinfo=dt.UTC)
@@ -319,57 +317,44 @@ class Generator:
 
     def _bloc(self, ministry: Ministry, b: int) -> None:
         size, rng = self.size, self.rng
-        bloc = Bloc(
-            name=f"Khối thi đua {MARK} {b:02d}",
+        # A few rows per bloc: the per-row services, which validate each one.
+        bloc = bloc_services.bloc_upsert(
             short_name=f"{PREFIX}{b:02d}",
+            name=f"Khối thi đua {MARK} {b:02d}",
             region=f"Vùng {MARK} {(b - 1) % 6 + 1}",
             ministry=ministry,
             note=NOTE,
         )
-        self._bulk(Bloc, [bloc])
-        boards = self._bulk(
-            Board,
-            [
-                Board(
-                    name=f"Ban Quản lý các KCN {MARK} {b:02d}-{n:02d}",
-                    short_name=f"{PREFIX}{b:02d}-{n:02d}",
-                    province=f"Tỉnh {MARK} {b:02d}-{n:02d}",
-                    manages_kcn=True,
-                    manages_kkt=n % 3 == 0,
-                    note=NOTE,
-                )
-                for n in range(1, size.boards + 1)
-            ],
-        )
-        unusable = make_password(None)
-        secretariat = User(
+        self.counts["blocs.Bloc"] += 1
+        boards = [
+            bloc_services.board_upsert(
+                short_name=f"{PREFIX}{b:02d}-{n:02d}",
+                name=f"Ban Quản lý các KCN {MARK} {b:02d}-{n:02d}",
+                province=f"Tỉnh {MARK} {b:02d}-{n:02d}",
+                manages_kcn=True,
+                manages_kkt=n % 3 == 0,
+                note=NOTE,
+            )
+            for n in range(1, size.boards + 1)
+        ]
+        self.counts["blocs.Board"] += len(boards)
+        secretariat = bloc_services.user_build(
             username=f"gl{b:02d}.vanphong",
-            first_name=f"Văn phòng Khối {MARK} {b:02d}",
+            full_name=f"Văn phòng Khối {MARK} {b:02d}",
             role=User.Role.SECRETARIAT,
             bloc=bloc,
-            is_staff=True,
-            password=unusable,
         )
         officers = [
-            User(
+            bloc_services.user_build(
                 username=f"gl{b:02d}-{n:02d}.canbo",
-                first_name=f"Cán bộ {board.short_name} ({MARK})",
+                full_name=f"Cán bộ {board.short_name} ({MARK})",
                 role=User.Role.BOARD_OFFICER,
                 board=board,
-                password=unusable,
             )
             for n, board in enumerate(boards, start=1)
         ]
-        self._bulk(User, [secretariat, *officers])
-        through = User.groups.through
-        self._bulk(
-            through,
-            [through(user_id=secretariat.pk, group=group_for_role("secretariat"))]
-            + [
-                through(user_id=o.pk, group=group_for_role("board_officer"))
-                for o in officers
-            ],
-        )
+        users = self._bulk([secretariat, *officers])
+        self._bulk(bloc_services.user_role_group_links_build(users))
         officer_of = {o.board_id: o for o in officers}
         figures = {board.pk: Figures(rng, self.specs) for board in boards}
         head, deputy = boards[0].pk, boards[1].pk
@@ -387,11 +372,10 @@ class Generator:
                 figures,
                 last_actual,
             )
-        AuditEvent.objects.create(
+        bloc_services.audit_record(
+            actor=None,
             action="scale_data.generate",
-            object_type="blocs.bloc",
-            object_id=str(bloc.pk),
-            object_repr=str(bloc),
+            obj=bloc,
             changes={"years": self.years, "boards": size.boards},
         )
 
@@ -410,10 +394,11 @@ class Generator:
     ):
         last = year == self.years[-1]
         board_by_id = {b.pk: b for b in boards}
-        bloc_year = BlocYear(
+        # Created at its first stage, filled, and moved to its stage last, as
+        # the demo does: a closed year takes no more changes.
+        bloc_year = bloc_services.bloc_year_upsert(
             bloc=bloc,
             year=year,
-            status=BlocYear.Status.VOTING if last else BlocYear.Status.CLOSED,
             host=board_by_id[head],
             conference_date=dt.date(year + 1, 1, 10),
             conference_end_date=dt.date(year + 1, 1, 11),
@@ -422,25 +407,22 @@ class Generator:
             reporting_deadline=dt.date(year, 12, 31),
             note=NOTE,
         )
-        self._bulk(BlocYear, [bloc_year])
+        self.counts["blocs.BlocYear"] += 1
         roles = {head: ROLE.HEAD, deputy: ROLE.DEPUTY}
         self._bulk(
-            Membership,
             [
-                Membership(
+                bloc_services.membership_build(
                     bloc_year=bloc_year,
                     board=b,
-                    year=year,
                     role=roles.get(b.pk, ROLE.MEMBER),
                     source=MARK,
                 )
                 for b in boards
-            ],
+            ]
         )
         indicators = self._bulk(
-            Indicator,
             [
-                Indicator(
+                pledges.indicator_build(
                     bloc_year=bloc_year,
                     code=s.code,
                     name=s.name,
@@ -453,12 +435,11 @@ class Generator:
                     max_value=s.max_value,
                 )
                 for s in self.specs
-            ],
+            ]
         )
         self._bulk(
-            ValidationRule,
             [
-                ValidationRule(
+                pledges.rule_build(
                     bloc_year=bloc_year,
                     name=name,
                     severity=severity,
@@ -466,37 +447,31 @@ class Generator:
                     left=left,
                     operator=operator,
                     right=right,
-                    threshold=Decimal(threshold) if threshold else None,
+                    threshold=threshold,
                 )
                 for name, severity, kind, left, operator, right, threshold in self.rules
-            ],
+            ]
         )
-        pledge = Pledge(
-            bloc_year=bloc_year,
-            title=f"Giao ước thi đua năm {year} ({MARK})",
-            signing_date=dt.date(year, 2, 15),
-            signing_place=board_by_id[head].province,
-            status=Pledge.Status.CLOSED,
+        pledge = self._one(
+            pledges.pledge_build(
+                bloc_year=bloc_year,
+                title=f"Giao ước thi đua năm {year} ({MARK})",
+                signing_date=dt.date(year, 2, 15),
+                signing_place=board_by_id[head].province,
+                status=Pledge.Status.CLOSED,
+            )
         )
-        self._bulk(Pledge, [pledge])
+        self._bulk(pledges.commitments_build(pledge=pledge))
         self._bulk(
-            Commitment,
             [
-                Commitment(pledge=pledge, number=n, text=text)
-                for n, text in enumerate(catalog.COMMITMENTS, start=1)
-            ],
-        )
-        self._bulk(
-            Signature,
-            [
-                Signature(
+                pledges.signature_build(
                     pledge=pledge,
-                    board=b,
+                    board_id=b.pk,
                     signed_by=officer_of[b.pk],
                     signed_at=self._at(year, 2, 15, 9 + n % 8),
                 )
                 for n, b in enumerate(boards)
-            ],
+            ]
         )
         # Registration: a few aim for the flag, more for the merit.
         awards = {}
@@ -509,11 +484,10 @@ class Generator:
                 else Submission.Award.NONE
             )
         submissions = self._bulk(
-            Submission,
             [
-                Submission(
+                pledges.submission_build(
                     bloc_year=bloc_year,
-                    board=b,
+                    board_id=b.pk,
                     award_target=awards[b.pk],
                     registered_at=self._at(year, 3, 1),
                     registered_by=officer_of[b.pk],
@@ -525,7 +499,7 @@ class Generator:
                     version=4,
                 )
                 for b in boards
-            ],
+            ]
         )
         actual: dict[int, dict] = {}
         plan: dict[int, dict] = {}
@@ -548,9 +522,9 @@ class Generator:
             for ind in indicators:
                 p, a, text = figs[ind.code]
                 values.append(
-                    Value(
-                        submission=sub,
-                        indicator=ind,
+                    pledges.value_build(
+                        submission_id=sub.pk,
+                        indicator_id=ind.pk,
                         plan=p,
                         actual=a,
                         text=text,
@@ -563,25 +537,32 @@ class Generator:
                 )
             actual[sub.board_id], plan[sub.board_id] = numeric, planned
             last_actual[sub.board_id] = {c: v for c, v in numeric.items()}
-        self._bulk(Value, values)
+        self._bulk(values)
         scores = self._scores(bloc_year, boards, secretariat, actual, plan)
-        return self._rounds(
+        elected = self._rounds(
             bloc_year, boards, officer_of, scores, awards, head, deputy, last
         )
+        bloc_services.bloc_year_upsert(
+            bloc=bloc,
+            year=year,
+            status=BlocYear.Status.VOTING if last else BlocYear.Status.CLOSED,
+        )
+        return elected
 
     def _scores(self, bloc_year, boards, secretariat, actual, plan):
-        scale = ScoringScale(
-            bloc_year=bloc_year,
-            title=f"Thang điểm năm {bloc_year.year} ({MARK})",
-            status=ScoringScale.Status.FROZEN,
+        scale = self._one(
+            scoring.scale_build(
+                bloc_year=bloc_year,
+                title=f"Thang điểm năm {bloc_year.year} ({MARK})",
+                status=ScoringScale.Status.FROZEN,
+            )
         )
-        self._bulk(ScoringScale, [scale])
         # One by one but only ~16 rows a year: parents need their ids.
-        made = criteria_create_default(scale)
+        made = scoring.criteria_create_default(scale)
         self.counts["scoring.Criterion"] += len(made)
         # Read back, as the services do: decimals come out with their places.
         criteria = list(scale.criteria.order_by("order", "code"))
-        specs = criterion_specs(scale)
+        specs = scoring.criterion_specs(scale)
         assessments, assessed = [], defaultdict(dict)
         computed = {Criterion.Kind.GROUP, Criterion.Kind.PLAN}
         for c in criteria:
@@ -598,9 +579,9 @@ class Generator:
                 points = points.quantize(rules.CENT)
                 comment = f"Khối chấm ({MARK})."
                 assessments.append(
-                    Assessment(
+                    scoring.assessment_build(
                         criterion=c,
-                        board=b,
+                        board_id=b.pk,
                         source=Assessment.Source.BLOC,
                         points=points,
                         comment=comment,
@@ -608,43 +589,22 @@ class Generator:
                     )
                 )
                 assessed[b.pk][c.code] = (points, Assessment.Source.BLOC, comment)
-        self._bulk(Assessment, assessments)
-        best = {
-            s.indicator: max(
-                (actual[b.pk].get(s.indicator) or Decimal(0) for b in boards),
-                default=None,
-            )
-            for s in specs
-            if s.indicator
-        }
-        board_scores = [
-            rules.score_board(
-                specs,
-                b.pk,
-                b.short_name,
-                actual[b.pk],
-                plan[b.pk],
-                best,
-                assessed[b.pk],
-            )
-            for b in boards
-        ]
-        first_group = next((s.code for s in specs if s.kind == "group"), None)
-        ranked = rules.rank(board_scores, first_group)
+        self._bulk(assessments)
+        ranked = scoring.board_scores_rank(
+            specs=specs,
+            boards=[(b.pk, b.short_name) for b in boards],
+            actual=actual,
+            plan=plan,
+            assessed=assessed,
+        )
         computed_at = self._at(bloc_year.year + 1, 1, 9)
         stored = self._bulk(
-            Score,
             [
-                Score(
-                    bloc_year=bloc_year,
-                    board_id=s.board_id,
-                    total=s.total,
-                    rank=s.rank,
-                    lines=[ln.as_json() for ln in s.lines],
-                    computed_at=computed_at,
+                scoring.score_build(
+                    bloc_year=bloc_year, computed=s, computed_at=computed_at
                 )
                 for s in ranked
-            ],
+            ]
         )
         return {s.board_id: s for s in stored}
 
@@ -728,7 +688,7 @@ class Generator:
             for c in choices:
                 votes[c] += 1
             chosen.append(choices)
-        voting_round = VotingRound(
+        voting_round = scoring.round_build(
             bloc_year=bloc_year,
             kind=kind,
             title=title,
@@ -738,57 +698,44 @@ class Generator:
             opened_at=self._at(year + 1, 1, 10, 9),
             closed_at=self._at(year + 1, 1, 10, 11),
         )
-        decision = tally.decide(
-            [tally.Contender(c, votes[c], scores[c].rank) for c in candidate_ids],
+        candidates = scoring.candidates_build(
+            voting_round=voting_round, board_ids=candidate_ids
+        )
+        # Decided as round_close decides: the round's outcome and each
+        # candidate's votes, share, score and election.
+        decision = scoring.round_decide(
+            voting_round=voting_round,
+            candidates=candidates,
+            votes=votes,
             cast=len(voters),
             valid=len(voters),
             base=len(boards),
-            quota=quota,
-            quorum_percent=voting_round.quorum_percent,
-            threshold_percent=voting_round.threshold_percent,
-            tie_break=voting_round.tie_break,
+            scores=scores,
         )
-        voting_round.outcome = decision.outcome
-        self._bulk(VotingRound, [voting_round])
+        self._one(voting_round)
+        for candidate in candidates:  # built before the round had its id
+            candidate.round = voting_round
         start = self._at(year + 1, 1, 10, 10)
         self._bulk(
-            BallotCast,
             [
-                BallotCast(
-                    round=voting_round,
-                    board=b,
+                scoring.ballot_cast_build(
+                    voting_round=voting_round,
+                    board_id=b.pk,
                     cast_by=officer_of[b.pk],
                     cast_at=start + dt.timedelta(seconds=n * 7),
                 )
                 for n, b in enumerate(boards)
-            ],
+            ]
         )
         ballots = [
-            Ballot(
-                id=uuid.UUID(int=rng.getrandbits(128), version=4),
-                round=voting_round,
-                receipt=self._receipt(),
-                choices=choices,
+            scoring.ballot_build(
+                voting_round=voting_round, receipt=self._receipt(), choices=choices
             )
             for choices in chosen
         ]
         rng.shuffle(ballots)  # stored in random order, as round_close leaves them
-        self._bulk(Ballot, ballots)
-        self._bulk(
-            Candidate,
-            [
-                Candidate(
-                    round=voting_round,
-                    board_id=c,
-                    votes=votes[c],
-                    share=decision.shares[c],
-                    score_rank=scores[c].rank,
-                    score_total=scores[c].total,
-                    elected=c in decision.winners,
-                )
-                for c in sorted(candidate_ids)
-            ],
-        )
+        self._bulk(ballots)
+        self._bulk(candidates)
         return decision.winners
 
 

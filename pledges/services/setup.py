@@ -44,9 +44,40 @@ def _require_manager(actor: User | None, bloc_year: BlocYear) -> None:
         raise PermissionDenied
 
 
+def indicator_build(*, bloc_year: BlocYear, **fields) -> Indicator:
+    """An unsaved indicator of ``bloc_year`` (fields as in INDICATOR_FIELDS).
+    Public for generators that insert many at once."""
+    return Indicator(bloc_year=bloc_year, **fields)
+
+
+def rule_build(
+    *,
+    bloc_year: BlocYear,
+    name: str,
+    severity: str,
+    kind: str,
+    left: str,
+    operator: str,
+    right: str,
+    threshold: Decimal | str | None,
+) -> ValidationRule:
+    """An unsaved validation rule of ``bloc_year``; a threshold given as text
+    (the catalogue's) becomes a Decimal, an empty one none."""
+    return ValidationRule(
+        bloc_year=bloc_year,
+        name=name,
+        severity=severity,
+        kind=kind,
+        left=left,
+        operator=operator,
+        right=right,
+        threshold=Decimal(threshold) if threshold not in (None, "") else None,
+    )
+
+
 def _default_indicators(bloc_year: BlocYear) -> list[Indicator]:
     return [
-        Indicator(
+        indicator_build(
             bloc_year=bloc_year,
             code=code,
             name=name,
@@ -74,7 +105,7 @@ def _default_indicators(bloc_year: BlocYear) -> list[Indicator]:
 
 def _default_rules(bloc_year: BlocYear) -> list[ValidationRule]:
     return [
-        ValidationRule(
+        rule_build(
             bloc_year=bloc_year,
             name=name,
             severity=severity,
@@ -82,7 +113,7 @@ def _default_rules(bloc_year: BlocYear) -> list[ValidationRule]:
             left=left,
             operator=operator,
             right=right,
-            threshold=Decimal(threshold) if threshold else None,
+            threshold=threshold,
         )
         for name, severity, kind, left, operator, right, threshold in catalog.RULES
     ]
@@ -105,15 +136,13 @@ def indicators_copy(*, bloc_year: BlocYear, actor: User | None) -> int:
         indicators, rules = _default_indicators(bloc_year), _default_rules(bloc_year)
     else:
         indicators = [
-            Indicator(
+            indicator_build(
                 bloc_year=bloc_year, **{f: getattr(i, f) for f in INDICATOR_FIELDS}
             )
             for i in previous.indicators.all()
         ]
         rules = [
-            ValidationRule(
-                bloc_year=bloc_year, **{f: getattr(r, f) for f in RULE_FIELDS}
-            )
+            rule_build(bloc_year=bloc_year, **{f: getattr(r, f) for f in RULE_FIELDS})
             for r in previous.validation_rules.filter(active=True)
         ]
     existing = set(bloc_year.indicators.values_list("code", flat=True))
@@ -134,6 +163,34 @@ def indicators_copy(*, bloc_year: BlocYear, actor: User | None) -> int:
     return len(new)
 
 
+def submission_build(*, bloc_year: BlocYear, board_id: int, **fields) -> Submission:
+    """An unsaved submission of a member board; ``fields`` carry a state the
+    workflow services would have left (status, who and when). Public for
+    generators that insert many at once."""
+    return Submission(bloc_year=bloc_year, board_id=board_id, **fields)
+
+
+def value_build(
+    *,
+    submission_id: int,
+    indicator_id: int,
+    plan: Decimal | None = None,
+    actual: Decimal | None = None,
+    text: str = "",
+    note: str = "",
+) -> Value:
+    """An unsaved value row of a saved submission for one indicator (empty
+    by default, as ``submissions_prepare`` makes it)."""
+    return Value(
+        submission_id=submission_id,
+        indicator_id=indicator_id,
+        plan=plan,
+        actual=actual,
+        text=text,
+        note=note,
+    )
+
+
 @transaction.atomic
 def submissions_prepare(*, bloc_year: BlocYear, actor: User | None) -> int:
     """One submission per member board, one value row per indicator
@@ -142,7 +199,7 @@ def submissions_prepare(*, bloc_year: BlocYear, actor: User | None) -> int:
     members = set(bloc_year.memberships.values_list("board_id", flat=True))
     have = set(bloc_year.submissions.values_list("board_id", flat=True))
     Submission.objects.bulk_create(
-        Submission(bloc_year=bloc_year, board_id=board_id)
+        submission_build(bloc_year=bloc_year, board_id=board_id)
         for board_id in sorted(members - have)
     )
     indicator_ids = list(bloc_year.indicators.values_list("pk", flat=True))
@@ -152,12 +209,38 @@ def submissions_prepare(*, bloc_year: BlocYear, actor: User | None) -> int:
         )
     )
     Value.objects.bulk_create(
-        Value(submission_id=sub_id, indicator_id=ind_id)
+        value_build(submission_id=sub_id, indicator_id=ind_id)
         for sub_id in bloc_year.submissions.values_list("pk", flat=True)
         for ind_id in indicator_ids
         if (sub_id, ind_id) not in filled
     )
     return len(members - have)
+
+
+def pledge_build(*, bloc_year: BlocYear, title: str = "", **fields) -> Pledge:
+    """The year's unsaved pledge, titled by default after its year."""
+    return Pledge(
+        bloc_year=bloc_year,
+        title=title or _("Emulation pledge %(year)s") % {"year": bloc_year.year},
+        **fields,
+    )
+
+
+def commitments_build(*, pledge: Pledge) -> list[Commitment]:
+    """The default commitments (seed 003's) of a saved pledge, unsaved."""
+    return [
+        Commitment(pledge=pledge, number=n, text=text)
+        for n, text in enumerate(catalog.COMMITMENTS, start=1)
+    ]
+
+
+def signature_build(
+    *, pledge: Pledge, board_id: int, signed_by: User, signed_at: dt.datetime
+) -> Signature:
+    """A board's unsaved signature of a pledge."""
+    return Signature(
+        pledge=pledge, board_id=board_id, signed_by=signed_by, signed_at=signed_at
+    )
 
 
 @transaction.atomic
@@ -166,17 +249,10 @@ def pledge_create(
 ) -> Pledge:
     """The year's pledge with the default commitments (seed 003's)."""
     _require_manager(actor, bloc_year)
-    pledge = Pledge(
-        bloc_year=bloc_year,
-        title=title or _("Emulation pledge %(year)s") % {"year": bloc_year.year},
-        **fields,
-    )
+    pledge = pledge_build(bloc_year=bloc_year, title=title, **fields)
     pledge.full_clean()
     pledge.save()
-    Commitment.objects.bulk_create(
-        Commitment(pledge=pledge, number=n, text=text)
-        for n, text in enumerate(catalog.COMMITMENTS, start=1)
-    )
+    Commitment.objects.bulk_create(commitments_build(pledge=pledge))
     audit_record(actor=actor, action="pledge.create", obj=pledge)
     return pledge
 
@@ -225,7 +301,7 @@ def pledge_sign(
     now = timezone.now()
     if signed_at is not None and signed_at > now:
         raise ValidationError(_("A signature cannot be dated in the future."))
-    signature = Signature(
+    signature = signature_build(
         pledge=pledge,
         board_id=actor.board_id,
         signed_by=actor,

@@ -14,6 +14,28 @@ from scoring.permissions import can_run_scoring, can_self_assess
 from scoring.services.scores import scores_compute
 
 
+def assessment_build(
+    *,
+    criterion: Criterion,
+    board_id: int,
+    source: str,
+    points: Decimal,
+    comment: str,
+    by: User | None,
+) -> Assessment:
+    """A board's unsaved points for a criterion given by hand (its own or
+    the bloc's). Public for generators that insert many at once; the checks
+    are ``assessment_set``'s."""
+    return Assessment(
+        criterion=criterion,
+        board_id=board_id,
+        source=source,
+        points=points,
+        comment=comment,
+        by=by,
+    )
+
+
 @transaction.atomic
 def assessment_set(
     *,
@@ -53,9 +75,19 @@ def assessment_set(
         Assessment.objects.select_for_update()
         .filter(criterion=criterion, board_id=board_id, source=source)
         .first()
-    ) or Assessment(criterion=criterion, board_id=board_id, source=source)
-    old = None if assessment.pk is None else str(assessment.points)
-    assessment.points, assessment.comment, assessment.by = points, comment, actor
+    )
+    old = None if assessment is None else str(assessment.points)
+    if assessment is None:
+        assessment = assessment_build(
+            criterion=criterion,
+            board_id=board_id,
+            source=source,
+            points=points,
+            comment=comment,
+            by=actor,
+        )
+    else:
+        assessment.points, assessment.comment, assessment.by = points, comment, actor
     assessment.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():

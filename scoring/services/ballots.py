@@ -19,6 +19,23 @@ def _receipt() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(10))
 
 
+def ballot_cast_build(
+    *, voting_round: VotingRound, board_id: int, cast_by: User, cast_at
+) -> BallotCast:
+    """The unsaved record that a board voted in a round (never what)."""
+    return BallotCast(
+        round=voting_round, board_id=board_id, cast_by=cast_by, cast_at=cast_at
+    )
+
+
+def ballot_build(
+    *, voting_round: VotingRound, receipt: str, choices: list[int]
+) -> Ballot:
+    """An unsaved secret ballot: its receipt and the chosen boards' ids,
+    sorted, with nothing of the voter."""
+    return Ballot(round=voting_round, receipt=receipt, choices=sorted(set(choices)))
+
+
 @transaction.atomic
 def ballot_cast(*, voting_round: VotingRound, actor: User, choices: list[int]) -> str:
     """Cast the actor's board's ballot; return its receipt code.
@@ -47,18 +64,18 @@ def ballot_cast(*, voting_round: VotingRound, actor: User, choices: list[int]) -
         raise ValidationError(_("In this round a board may not vote for itself."))
     try:
         with transaction.atomic():
-            BallotCast.objects.create(
-                round=voting_round,
+            ballot_cast_build(
+                voting_round=voting_round,
                 board_id=actor.board_id,
                 cast_by=actor,
                 cast_at=timezone.now(),
-            )
+            ).save()
     except IntegrityError as error:
         raise ValidationError(
             _("Your board has already voted in this round.")
         ) from error
     receipt = _receipt()
-    Ballot.objects.create(round=voting_round, receipt=receipt, choices=choices)
+    ballot_build(voting_round=voting_round, receipt=receipt, choices=choices).save()
     # The audit trail records that the board voted, never for whom.
     audit_record(
         actor=actor,

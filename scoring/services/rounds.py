@@ -16,6 +16,19 @@ from scoring.models import Ballot, Candidate, Score, VotingRound
 from scoring.services.common import _require
 
 
+def round_build(*, bloc_year: BlocYear, kind: str, **settings) -> VotingRound:
+    """An unsaved round, titled by default after its kind."""
+    voting_round = VotingRound(bloc_year=bloc_year, kind=kind, **settings)
+    if not voting_round.title:
+        voting_round.title = VotingRound.Kind(kind).label
+    return voting_round
+
+
+def candidates_build(*, voting_round: VotingRound, board_ids) -> list[Candidate]:
+    """The unsaved candidates of a saved round, one per board, by board id."""
+    return [Candidate(round=voting_round, board_id=b) for b in sorted(board_ids)]
+
+
 @transaction.atomic
 def round_create(
     *,
@@ -31,13 +44,11 @@ def round_create(
     chosen = set(candidates) if candidates is not None else members
     if not chosen <= members:
         raise ValidationError(_("Candidates must be members of the bloc this year."))
-    voting_round = VotingRound(bloc_year=bloc_year, kind=kind, **settings)
-    if not voting_round.title:
-        voting_round.title = VotingRound.Kind(kind).label
+    voting_round = round_build(bloc_year=bloc_year, kind=kind, **settings)
     voting_round.full_clean()
     voting_round.save()
     Candidate.objects.bulk_create(
-        Candidate(round=voting_round, board_id=b) for b in sorted(chosen)
+        candidates_build(voting_round=voting_round, board_ids=chosen)
     )
     audit_record(actor=actor, action="round.create", obj=voting_round)
     return voting_round
@@ -160,29 +171,15 @@ def round_close(*, voting_round: VotingRound, actor: User | None) -> tally.Decis
     ) or 0
     scores = {s.board_id: s for s in Score.objects.filter(bloc_year=bloc_year)}
     candidates = list(voting_round.candidates.all())
-    decision = tally.decide(
-        [
-            tally.Contender(
-                c.board_id,
-                votes[c.board_id],
-                scores[c.board_id].rank if c.board_id in scores else None,
-            )
-            for c in candidates
-        ],
+    decision = round_decide(
+        voting_round=voting_round,
+        candidates=candidates,
+        votes=votes,
         cast=cast,
         valid=valid,
         base=base,
-        quota=voting_round.quota,
-        quorum_percent=voting_round.quorum_percent,
-        threshold_percent=voting_round.threshold_percent,
-        tie_break=voting_round.tie_break,
+        scores=scores,
     )
-    for c in candidates:
-        score = scores.get(c.board_id)
-        c.votes, c.share = votes[c.board_id], decision.shares[c.board_id]
-        c.score_rank = score.rank if score else None
-        c.score_total = score.total if score else None
-        c.elected = c.board_id in decision.winners
     Candidate.objects.bulk_update(
         candidates, ["votes", "share", "score_rank", "score_total", "elected"]
     )
@@ -207,6 +204,47 @@ def round_close(*, voting_round: VotingRound, actor: User | None) -> tally.Decis
             "cast": cast,
         },
     )
+    return decision
+
+
+def round_decide(
+    *,
+    voting_round: VotingRound,
+    candidates: list[Candidate],
+    votes: dict[int, int],
+    cast: int,
+    valid: int,
+    base: int,
+    scores: dict[int, Score],
+) -> tally.Decision:
+    """Decide a counted round by its rules (``scoring.tally``) and write the
+    result onto its (unsaved or stored) ``candidates``: votes, share, score
+    and elected; the round's outcome is the decision's. Saving is the
+    caller's: ``round_close`` updates the rows, a generator inserts them."""
+    decision = tally.decide(
+        [
+            tally.Contender(
+                c.board_id,
+                votes[c.board_id],
+                scores[c.board_id].rank if c.board_id in scores else None,
+            )
+            for c in candidates
+        ],
+        cast=cast,
+        valid=valid,
+        base=base,
+        quota=voting_round.quota,
+        quorum_percent=voting_round.quorum_percent,
+        threshold_percent=voting_round.threshold_percent,
+        tie_break=voting_round.tie_break,
+    )
+    for c in candidates:
+        score = scores.get(c.board_id)
+        c.votes, c.share = votes[c.board_id], decision.shares[c.board_id]
+        c.score_rank = score.rank if score else None
+        c.score_total = score.total if score else None
+        c.elected = c.board_id in decision.winners
+    voting_round.outcome = decision.outcome
     return decision
 
 

@@ -26,6 +26,15 @@ CRITERION_FIELDS = [
 ]
 
 
+def scale_build(*, bloc_year: BlocYear, title: str = "", **fields) -> ScoringScale:
+    """The year's unsaved scale, titled by default after its year."""
+    return ScoringScale(
+        bloc_year=bloc_year,
+        title=title or _("Scoring scale %(year)s") % {"year": bloc_year.year},
+        **fields,
+    )
+
+
 @transaction.atomic
 def scale_create(*, bloc_year: BlocYear, actor: User | None) -> ScoringScale:
     """The year's scale: a copy of the bloc's latest earlier scale, else the
@@ -33,10 +42,8 @@ def scale_create(*, bloc_year: BlocYear, actor: User | None) -> ScoringScale:
     _require(actor, bloc_year)
     if ScoringScale.objects.filter(bloc_year=bloc_year).exists():
         raise ValidationError(_("This year already has a scoring scale."))
-    scale = ScoringScale.objects.create(
-        bloc_year=bloc_year,
-        title=_("Scoring scale %(year)s") % {"year": bloc_year.year},
-    )
+    scale = scale_build(bloc_year=bloc_year)
+    scale.save()
     previous = (
         ScoringScale.objects.filter(
             bloc_year__bloc=bloc_year.bloc, bloc_year__year__lt=bloc_year.year

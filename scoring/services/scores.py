@@ -48,14 +48,6 @@ def score_boards(bloc_year: BlocYear) -> list[rules.BoardScore]:
         submission__bloc_year=bloc_year, submission__status=Submission.Status.APPROVED
     ).values_list("submission__board_id", "indicator__code", "actual", "plan"):
         actual[board_id][code], plan[board_id][code] = a, p
-    best = {
-        s.indicator: max(
-            (actual[m.board_id].get(s.indicator) or Decimal(0) for m in members),
-            default=None,
-        )
-        for s in specs
-        if s.indicator
-    }
     assessed: dict[int, dict] = defaultdict(dict)
     for a in Assessment.objects.filter(criterion__scale=scale).select_related(
         "criterion"
@@ -64,20 +56,68 @@ def score_boards(bloc_year: BlocYear) -> list[rules.BoardScore]:
         # The bloc's assessment is final; a self-assessment counts until then.
         if a.source == Assessment.Source.BLOC or a.criterion.code not in slot:
             slot[a.criterion.code] = (a.points, a.source, a.comment)
+    return board_scores_rank(
+        specs=specs,
+        boards=[(m.board_id, m.board.short_name) for m in members],
+        actual=actual,
+        plan=plan,
+        assessed=assessed,
+    )
+
+
+def board_scores_rank(
+    *,
+    specs: list[rules.CriterionSpec],
+    boards: list[tuple[int, str]],
+    actual: dict[int, dict],
+    plan: dict[int, dict],
+    assessed: dict[int, dict],
+) -> list[rules.BoardScore]:
+    """Score and rank the member ``boards`` ((id, short name) pairs) from
+    their figures and final assessments, already read: the best actual of
+    each scored indicator is the yardstick. ``score_boards`` reads the rows
+    and calls it; a generator holding the figures in memory calls it too."""
+    best = {
+        s.indicator: max(
+            (actual[board_id].get(s.indicator) or Decimal(0) for board_id, _ in boards),
+            default=None,
+        )
+        for s in specs
+        if s.indicator
+    }
     scores = [
         rules.score_board(
             specs,
-            m.board_id,
-            m.board.short_name,
-            actual[m.board_id],
-            plan[m.board_id],
+            board_id,
+            short_name,
+            actual[board_id],
+            plan[board_id],
             best,
-            assessed[m.board_id],
+            assessed[board_id],
         )
-        for m in members
+        for board_id, short_name in boards
     ]
     first_group = next((s.code for s in specs if s.kind == "group"), None)
     return rules.rank(scores, first_group)
+
+
+def score_build(
+    *, bloc_year: BlocYear, computed: rules.BoardScore, computed_at
+) -> Score:
+    """A board's unsaved score row from its computed score."""
+    score = Score(bloc_year=bloc_year, board_id=computed.board_id)
+    score_fill(score, computed=computed, computed_at=computed_at)
+    return score
+
+
+def score_fill(score: Score, *, computed: rules.BoardScore, computed_at) -> None:
+    """Copy a computed score onto a (new or stored) score row."""
+    score.total, score.rank, score.computed_at = (
+        computed.total,
+        computed.rank,
+        computed_at,
+    )
+    score.lines = [ln.as_json() for ln in computed.lines]
 
 
 @transaction.atomic
@@ -99,11 +139,11 @@ def scores_compute(*, bloc_year: BlocYear, actor: User | None) -> list[Score]:
     ).delete()
     stored = []
     for s in computed:
-        score = existing.get(s.board_id) or Score(
-            bloc_year=bloc_year, board_id=s.board_id
-        )
-        score.total, score.rank, score.computed_at = s.total, s.rank, now
-        score.lines = [ln.as_json() for ln in s.lines]
+        score = existing.get(s.board_id)
+        if score is None:
+            score = score_build(bloc_year=bloc_year, computed=s, computed_at=now)
+        else:
+            score_fill(score, computed=s, computed_at=now)
         stored.append(score)
     Score.objects.bulk_create([s for s in stored if s.pk is None])
     Score.objects.bulk_update(
