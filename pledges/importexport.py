@@ -8,6 +8,7 @@ the reports' versions bumped). Text cells are escaped against formula
 injection on export and unescaped on import, so a file round-trips.
 """
 
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -29,6 +30,8 @@ from pledges.services.importing import (
     value_check,
     values_import,
 )
+
+logger = logging.getLogger(__name__)
 
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -96,6 +99,28 @@ class NumberCell(widgets.Widget):
         if native and number_is_float_safe(value):
             return int(value) if value == value.to_integral_value() else float(value)
         return number_text(Decimal(value))
+
+
+def _hide_unexpected_errors(result) -> None:
+    """An error that is not one of our messages (a bug, a file the reader
+    chokes on) is logged with its traceback for the operators and shown to
+    the user as one plain sentence: its text may hold server paths."""
+    row_errors = [error for row in result.rows for error in row.errors]
+    for error in [*result.base_errors, *row_errors]:
+        if isinstance(error.error, ValidationError):
+            continue
+        logger.error(
+            "import failed: %s",
+            type(error.error).__name__,
+            exc_info=(type(error.error), error.error, error.error.__traceback__),
+        )
+        error.error = ValidationError(
+            _(
+                "The file could not be imported. Check that it is a file exported "
+                "here, in the format chosen, then try again."
+            )
+        )
+        error.__dict__.pop("traceback", None)
 
 
 def _key_field(attribute: str, column: str, widget=None) -> fields.Field:
@@ -186,7 +211,7 @@ class ValueResource(resources.ModelResource):
     ):
         # All or nothing, whoever calls: one invalid row refuses the file.
         self._dry_run = dry_run
-        return super().import_data(
+        result = super().import_data(
             dataset,
             dry_run=dry_run,
             raise_errors=raise_errors,
@@ -195,6 +220,8 @@ class ValueResource(resources.ModelResource):
             rollback_on_validation_errors=True,
             **kwargs,
         )
+        _hide_unexpected_errors(result)
+        return result
 
     def before_import(self, dataset, **kwargs):
         dry_run = self._dry_run

@@ -2,14 +2,20 @@
 spreadsheet (the boards' own form is the other way in), exported for the
 secretariat and the ministry. Registered by pledges/admin/__init__.py."""
 
+import logging
+import os
+import tempfile
+
 from django.contrib import admin, messages
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ExportForm
+from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
 from blocs.admin import BlocYearFilter, ScopedAdmin
 from blocs.permissions import is_secretariat, sees_everything
@@ -17,6 +23,11 @@ from blocs.templatetags.vn import num
 from pledges.importexport import ValueResource
 from pledges.models import Value
 from pledges.permissions import submissions_visible_to
+from pledges.services.importing import import_file_check
+
+logger = logging.getLogger(__name__)
+# How long a previewed file waits for its confirmation.
+IMPORT_FILE_MAX_AGE = 2 * 60 * 60
 
 
 def values_visible_to(user):
@@ -45,6 +56,59 @@ def import_problem(result) -> str | None:
     for error in result.base_errors:
         return _("Nothing was imported: %(error)s") % {"error": _messages(error.error)}
     return None
+
+
+class ValueImportForm(ImportForm):
+    """The upload step: the file's limits are checked before it is parsed."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.formats = formats
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, index = cleaned.get("import_file"), cleaned.get("format")
+        if upload is None or index in (None, ""):
+            return cleaned
+        input_format = self.formats[int(index)]()
+        try:
+            import_file_check(upload=upload, binary=input_format.is_binary())
+        except ValidationError as error:
+            self.add_error("import_file", error)
+        return cleaned
+
+
+def _import_file_signer(user) -> signing.TimestampSigner:
+    # Salted with the user: a name signed for one user is refused for another.
+    return signing.TimestampSigner(salt=f"pledges.import.{user.pk}")
+
+
+class ValueConfirmImportForm(ConfirmImportForm):
+    """The confirm step names the previewed file by a name signed for the
+    user who uploaded it: a made-up, expired or other user's name is refused
+    with a message, and no other file of the server is ever read."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_import_file_name(self):
+        token = self.cleaned_data["import_file_name"]
+        try:
+            name = _import_file_signer(self.user).unsign(
+                token, max_age=IMPORT_FILE_MAX_AGE
+            )
+        except signing.BadSignature as error:
+            raise ValidationError(
+                _("This import is not yours or has expired: upload the file again.")
+            ) from error
+        if os.path.basename(name) != name or not os.path.isfile(
+            os.path.join(tempfile.gettempdir(), name)
+        ):
+            raise ValidationError(
+                _("The previewed file is no longer here: upload the file again.")
+            )
+        return name
 
 
 @admin.register(Value)
@@ -111,8 +175,40 @@ class ValueAdmin(ImportExportMixin, ScopedAdmin):
         user = request.user
         return user.is_active and (sees_everything(user) or is_secretariat(user))
 
+    import_form_class = ValueImportForm
+    confirm_form_class = ValueConfirmImportForm
+    # The library's page shows each error's traceback; ours shows messages.
+    import_template_name = "admin/pledges/value/import.html"
+
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user}
+
+    def get_confirm_form_kwargs(self, request, import_form=None):
+        return {
+            **super().get_confirm_form_kwargs(request, import_form),
+            "user": request.user,
+        }
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if "import_file_name" in initial:
+            # Only the bare name: the storage keeps files in the temp folder.
+            name = os.path.basename(initial["import_file_name"])
+            initial["import_file_name"] = _import_file_signer(request.user).sign(name)
+        return initial
+
+    def process_import(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_confirm_form(request)
+            if not form.is_valid():
+                problems = [m for errors in form.errors.values() for m in errors]
+                messages.error(request, " ".join(problems))
+                return HttpResponseRedirect(
+                    reverse(
+                        "admin:pledges_value_import", current_app=self.admin_site.name
+                    )
+                )
+        return super().process_import(request, **kwargs)
 
     def process_result(self, result, request):
         # The confirm step imports the file again: if a row has become

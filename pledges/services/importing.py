@@ -233,3 +233,154 @@ def values_import(
         )
         done.append(sub)
     return done
+
+
+# Limits of an imported file, checked before the spreadsheet is parsed: a
+# zip's directory says how big its members unpack, so a small XLSX that
+# unpacks to hundreds of megabytes (a long comment in the sheet XML) is
+# refused before anything is decompressed. A whole ministry's year (20 blocs
+# x 15 boards x 50 indicators) is 15,000 rows of 8 columns.
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+IMPORT_MAX_UNPACKED = 40 * 1024 * 1024
+IMPORT_MAX_MEMBERS = 200
+IMPORT_MAX_ROWS = 20_000
+IMPORT_MAX_COLUMNS = 30
+IMPORT_MAX_CELL = 2_000
+_CHUNK = 1024 * 1024
+_XLSX_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_XLSX_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})\d+\"")
+_XLSX_LONG_TEXT = re.compile(
+    rb"<(?:\w+:)?(?:v|t)(?:\s[^>]*)?>([^<]{%d,})" % (IMPORT_MAX_CELL + 1)
+)
+
+
+def _too_big() -> ValidationError:
+    return ValidationError(
+        _(
+            "The file is too large to import (more than %(mb)s MB once unpacked): "
+            "import one bloc-year at a time."
+        ),
+        params={"mb": IMPORT_MAX_UNPACKED // (1024 * 1024)},
+    )
+
+
+def _too_many_rows() -> ValidationError:
+    return ValidationError(
+        _("The file has more than %(rows)s rows: import one bloc-year at a time."),
+        params={"rows": f"{IMPORT_MAX_ROWS:,}".replace(",", ".")},
+    )
+
+
+def _too_many_columns() -> ValidationError:
+    return ValidationError(
+        _(
+            "The file has more than %(columns)s columns: export the data first to "
+            "get a file with the right columns."
+        ),
+        params={"columns": IMPORT_MAX_COLUMNS},
+    )
+
+
+def _cell_too_long() -> ValidationError:
+    return ValidationError(
+        _("A cell of the file holds more than %(chars)s characters."),
+        params={"chars": f"{IMPORT_MAX_CELL:,}".replace(",", ".")},
+    )
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _xlsx_check(upload) -> None:
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(upload)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ValidationError(
+            _("The file is not an Excel workbook (.xlsx): choose the CSV format?")
+        ) from error
+    with archive:
+        members = archive.infolist()
+        # The sizes the directory declares bound what any reader unpacks:
+        # Python's zipfile stops at the declared size and fails the CRC.
+        if len(members) > IMPORT_MAX_MEMBERS or (
+            sum(m.file_size for m in members) > IMPORT_MAX_UNPACKED
+        ):
+            raise _too_big()
+        sheets = [
+            m
+            for m in members
+            if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
+        ]
+        strings = [m for m in members if m.filename == "xl/sharedStrings.xml"]
+        for member in sheets + strings:
+            rows, widest = 0, 0
+            tail = b""
+            with archive.open(member) as stream:
+                while chunk := stream.read(_CHUNK):
+                    # A tag cut between two chunks is found in the next one.
+                    block = tail + chunk
+                    if _XLSX_LONG_TEXT.search(block):
+                        raise _cell_too_long()
+                    if member in sheets:
+                        rows += len(_XLSX_ROW.findall(block, len(tail)))
+                        for letters in _XLSX_CELL_REF.findall(block):
+                            widest = max(widest, _column_number(letters))
+                        if rows > IMPORT_MAX_ROWS + 1:
+                            raise _too_many_rows()
+                        if widest > IMPORT_MAX_COLUMNS:
+                            raise _too_many_columns()
+                    tail = block[-(IMPORT_MAX_CELL + 64) :]
+                    tail = tail[tail.rfind(b"<") :] if b"<" in tail else b""
+
+
+def _csv_check(upload, encoding: str) -> None:
+    import csv
+    import io
+
+    text = io.TextIOWrapper(upload, encoding=encoding, errors="replace", newline="")
+    # The csv module refuses a field beyond its limit while it reads, so a
+    # single huge cell is never held whole.
+    limit = csv.field_size_limit()
+    csv.field_size_limit(IMPORT_MAX_CELL)
+    try:
+        for number, row in enumerate(csv.reader(text), start=1):
+            if number > IMPORT_MAX_ROWS + 1:
+                raise _too_many_rows()
+            if len(row) > IMPORT_MAX_COLUMNS:
+                raise _too_many_columns()
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise _cell_too_long() from error
+        raise ValidationError(
+            _("The file is not a readable CSV file: %(error)s"),
+            params={"error": str(error)},
+        ) from error
+    finally:
+        csv.field_size_limit(limit)
+        text.detach()
+
+
+def import_file_check(*, upload, binary: bool, encoding: str = "utf-8-sig") -> None:
+    """Refuse, before it is parsed, a file to import that is too big: its
+    size, what an XLSX unpacks to (from the zip's directory, before anything
+    is decompressed), its rows, its columns and its longest cell. ``upload``
+    is a seekable binary file, left at its start; ``binary`` is true for
+    XLSX. Raises a ValidationError with the reason."""
+    upload.seek(0, 2)
+    size = upload.tell()
+    upload.seek(0)
+    if size > IMPORT_MAX_BYTES:
+        raise _too_big()
+    try:
+        if binary:
+            _xlsx_check(upload)
+        else:
+            _csv_check(upload, encoding)
+    finally:
+        upload.seek(0)
