@@ -8,6 +8,8 @@ the reports' versions bumped). Text cells are escaped against formula
 injection on export and unescaped on import, so a file round-trips.
 """
 
+import copy
+import functools
 import logging
 from decimal import Decimal
 
@@ -121,6 +123,10 @@ def _hide_unexpected_errors(result) -> None:
             )
         )
         error.__dict__.pop("traceback", None)
+
+
+def _shallow_copy(value: Value, memo: dict) -> Value:
+    return copy.copy(value)
 
 
 def _key_field(attribute: str, column: str, widget=None) -> fields.Field:
@@ -329,6 +335,10 @@ class ValueResource(resources.ModelResource):
                 ),
                 params=params,
             )
+        # import-export deep-copies each row's instance to diff it; this one
+        # carries its report, year, bloc, board and indicator, which the diff
+        # only reads, so a shallow copy does (the deep one was half the time).
+        value.__deepcopy__ = functools.partial(_shallow_copy, value)
         return value
 
     def init_instance(self, row=None):
