@@ -20,7 +20,7 @@ from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from blocs.admin import BlocYearFilter, ScopedAdmin
 from blocs.permissions import is_secretariat, sees_everything
 from blocs.templatetags.vn import num
-from pledges.importexport import ValueResource
+from pledges.importexport import ValueConfirmResource, ValueResource
 from pledges.models import Value
 from pledges.permissions import submissions_visible_to
 from pledges.services.importing import import_file_check
@@ -182,6 +182,11 @@ class ValueAdmin(ImportExportMixin, ScopedAdmin):
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user}
+
+    def choose_import_resource_class(self, form, request):
+        if isinstance(form, ConfirmImportForm):
+            return ValueConfirmResource
+        return super().choose_import_resource_class(form, request)
 
     def get_confirm_form_kwargs(self, request, import_form=None):
         return {

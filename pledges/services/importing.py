@@ -12,7 +12,8 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from blocs.models import BlocYear, User
@@ -221,18 +222,42 @@ def values_import(
             value.full_clean(exclude=["submission", "indicator"])
             by_submission[value.submission_id][value.indicator.code] = row
             changed.append(value)
-    Value.objects.bulk_update(changed, list(IMPORTED_FIELDS), batch_size=500)
+    _values_update(changed)
+    # Only the versions change (the form notices): one statement, not a
+    # validated save per report; the values were validated one by one above.
+    Submission.objects.filter(pk__in=list(by_submission)).update(
+        version=F("version") + 1
+    )
     done = []
     for sub_id, sub_changes in by_submission.items():
         sub = submissions[sub_id]
         sub.version += 1
-        sub.full_clean()
-        sub.save()
         audit_record(
             actor=actor, action="submission.import", obj=sub, changes=sub_changes
         )
         done.append(sub)
     return done
+
+
+def _values_update(values: list[Value]) -> None:
+    """Write the imported fields of many values with one prepared statement
+    run for each (bulk_update's CASE expressions cost seconds per thousand
+    rows to build); each number is prepared for the database by its field."""
+    if not values:
+        return
+    fields = [Value._meta.get_field(f) for f in IMPORTED_FIELDS]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = (
+        f"UPDATE {quote(Value._meta.db_table)} SET {sets} "  # noqa: S608
+        f"WHERE {quote(Value._meta.pk.column)} = %s"
+    )
+    rows = [
+        [f.get_db_prep_save(getattr(v, f.attname), connection) for f in fields] + [v.pk]
+        for v in values
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 # Limits of an imported file, checked before the spreadsheet is parsed: a

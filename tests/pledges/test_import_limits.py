@@ -255,3 +255,19 @@ def test_a_confirmed_file_cannot_be_confirmed_twice(ready, english_client):
     assert again["Location"] == reverse(IMPORT)
     page = client.get(reverse(IMPORT)).content.decode()
     assert "The previewed file is no longer here: upload the file again." in page
+
+
+# d. The preview still shows each change -------------------------------------------
+
+
+def test_preview_shows_each_changed_figure_old_and_new(ready, english_client):
+    client = english_client(ready.users["secretariat"])
+    _preview(client, ready, actual="10")
+    assert client.post(reverse(PROCESS), _preview(client, ready)).status_code == 302
+
+    response = _upload(client, _csv(_rows(ready, actual="12.5")))
+
+    page = response.content.decode()
+    assert "<del>10</del> <ins>12.5</ins>" in page
+    assert "<span>export</span>" in page
+    assert Value.objects.get(actual__isnull=False).actual == 10
