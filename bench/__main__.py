@@ -7,7 +7,9 @@ Steps (each a subprocess on its own database, so that each sees only its data):
    on the demo and on the scale data (``bench.pages``);
 3. PDF: the summary report through the portal and through bare WeasyPrint;
 4. import: a 10,000-row values file through the admin's import;
-5. load: gunicorn on PostgreSQL, requests per second against a trivial view.
+5. load: gunicorn on PostgreSQL, requests per second against a trivial view:
+   repeat GETs (page-cache hits) and the deadline-day mix (every request
+   cold: officers GET, save, GET, submit; a reader after each write).
 The table is Markdown (bench/README.md shows the latest one); the exit status
 is 1 when a goal fails. ``--only STEP`` (repeatable) runs only the steps named,
 e.g. ``bench/run --only load --quick`` (the load step needs no SQLite data).
@@ -27,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 IMPORT_ROWS = 10_000
 STEPS = ("pages", "pdf", "import", "load")
-PDF_GOAL, IMPORT_GOAL, LOAD_GOAL = 1.3, 10.0, 0.5
+PDF_GOAL, IMPORT_GOAL, LOAD_GOAL, MIX_GOAL = 1.3, 10.0, 0.5, 0.33
 
 
 def say(text: str) -> None:
@@ -120,9 +122,11 @@ def pages_rows(table: Table, demo: dict, scale: dict) -> None:
             table.add(name, "n/a (no such page)", "queries equal", None)
             continue
         statuses = {small["status"], big["status"]}
+        # Cold: the first request after a data change (bench/pages.py).
         figure = (
-            f"queries {small['queries']} / {big['queries']}; "
-            f"median {small['ms']:.0f} / {big['ms']:.0f} ms"
+            f"cold: queries {small['queries']} / {big['queries']}, "
+            f"median {small['ms']:.0f} / {big['ms']:.0f} ms; "
+            f"cached: {small['ms_cached']:.0f} / {big['ms_cached']:.0f} ms"
         )
         if statuses != {200}:
             figure += f"; HTTP {small['status']} / {big['status']}"
@@ -243,10 +247,26 @@ def main(argv=None) -> int:
                     errors = load["requests"] - result["ok"]
                     table.add(
                         f"load: {name}",
-                        f"{result['rps']:.1f} req/s = {ratio:.2f} of trivial"
+                        f"{result['rps']:.1f} req/s = {ratio:.2f} of trivial "
+                        "(repeat GETs: cached)"
                         + (f"; {errors} failed" if errors else ""),
                         f">= {LOAD_GOAL} of trivial",
                         ratio >= LOAD_GOAL and not errors,
+                    )
+                day = load.get("deadline_day")
+                if day is None:
+                    table.add("load: deadline-day mix", "n/a", "", None)
+                else:
+                    ratio = day["rps"] / trivial if trivial else 0
+                    table.add(
+                        "load: deadline-day mix",
+                        f"{day['officers']} officers x (GET, save, GET, submit) + a "
+                        f"reader after each write, all cold: {day['rps']:.1f} req/s "
+                        f"= {ratio:.2f} of trivial; p50 {day['p50_ms']} ms, "
+                        f"p95 {day['p95_ms']} ms"
+                        + (f"; {day['failed']} failed" if day["failed"] else ""),
+                        f">= {MIX_GOAL} of trivial",
+                        ratio >= MIX_GOAL and not day["failed"],
                     )
     finally:
         if args.keep:

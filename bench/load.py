@@ -1,11 +1,22 @@
 """Throughput under a bounded loopback load: gunicorn with a fixed number of
 workers on a throw-away PostgreSQL server holding the demo and the scale
-data; a fixed number of client threads (``http.client``, a logged-in session
-cookie) request the board form, the ministry overview and a trivial view of
-the same server, in the same run. ``python -m bench.load REQUESTS BLOCS YEARS``
-prints one JSON line (``{"skipped": ...}`` without PostgreSQL binaries)."""
+data, with the production database settings (persistent connections checked
+before reuse); a fixed number of client threads (``http.client``, logged-in
+session cookies) in the same run:
+- repeat GETs of a trivial view, the board form and the ministry overview
+  (after a warm-up, so the last two are page-cache hits: what a reader
+  reloading an unchanged page gets);
+- the deadline-day mix: every officer of several blocs GETs the board's
+  form, saves it, GETs it again and submits it, and a ministry reader GETs
+  the overview after each of those writes. Every request of the mix is cold
+  (the first after a data change, as a real user's is): p50, p95 and
+  requests per second against the trivial view.
+``python -m bench.load REQUESTS BLOCS YEARS`` prints one JSON line
+(``{"skipped": ...}`` without PostgreSQL binaries)."""
 
+import datetime as dt
 import glob
+import html.parser
 import http.client
 import json
 import os
@@ -24,6 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 WORKERS = 2
 CLIENTS = 4
+# Blocs whose officers take part in the deadline-day mix (every board of
+# each): the first synthetic bloc stays as it was for the repeat GETs.
+MIX_BLOCS = 4
 
 
 def free_port() -> int:
@@ -162,9 +176,190 @@ def hammer(port: int, path: str, cookie: str, requests: int) -> dict:
     return {"rps": round(ok / seconds, 1), "ok": ok, "statuses": statuses}
 
 
+class ReportForm(html.parser.HTMLParser):
+    """The fields of the report form (the page's form without an action) as
+    a browser would post them."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._in_form = False
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._in_form = "action" not in a
+        if not self._in_form or "disabled" in a:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in ("submit", "button", "file") or (
+                kind in ("checkbox", "radio") and "checked" not in a
+            ):
+                return
+            self.fields[name] = a.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+            self.fields.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields[self._select] = a.get("value") or ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+def request(port, method, path, cookie, body=None):
+    """One request on a new connection: (status, seconds, body, headers)."""
+    headers = {"Cookie": cookie}
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    start = time.perf_counter()
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        status, got = response.status, response.getheaders()
+    except OSError:
+        status, data, got = 0, b"", []
+    finally:
+        connection.close()
+    return status, time.perf_counter() - start, data, got
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def deadline_day(port: int, officers: list[dict], reader: dict) -> dict:
+    """CLIENTS threads take officers from a queue; each officer GETs the
+    form, saves it (a note changed), GETs it again and submits it, and the
+    ministry reader GETs the overview after each write (which changed its
+    data version). Only the form's own answers count: a save or a submit
+    must redirect (302), a GET answer 200."""
+    from urllib.parse import urlencode
+
+    lock = threading.Lock()
+    todo = list(officers)
+    times: list[float] = []
+    statuses: dict[str, int] = {}
+
+    def record(kind, status, seconds, expected):
+        with lock:
+            times.append(seconds)
+            key = f"{kind} {status}"
+            statuses[key] = statuses.get(key, 0) + 1
+        return status == expected
+
+    def form_of(officer, n):
+        status, seconds, body, headers = request(
+            port, "GET", officer["url"], officer["cookie"]
+        )
+        if not record("get", status, seconds, 200):
+            return None, None
+        csrf = next(
+            (
+                v.split(";")[0].split("=", 1)[1]
+                for k, v in headers
+                if k.lower() == "set-cookie" and v.startswith("csrftoken=")
+            ),
+            None,
+        )
+        parser = ReportForm()
+        parser.feed(body.decode())
+        return parser.fields, csrf
+
+    def post(officer, fields, csrf, action):
+        cookie = officer["cookie"] + (f"; csrftoken={csrf}" if csrf else "")
+        body = urlencode({**fields, "action": action})
+        status, seconds, _body, _headers = request(
+            port, "POST", officer["url"], cookie, body
+        )
+        record(action, status, seconds, 302)
+        status, seconds, _body, _headers = request(
+            port, "GET", reader["url"], reader["cookie"]
+        )
+        record("reader", status, seconds, 200)
+
+    def client():
+        while True:
+            with lock:
+                if not todo:
+                    return
+                officer = todo.pop()
+            fields, csrf = form_of(officer, 1)
+            if fields is None:
+                continue
+            note = next((k for k in sorted(fields) if k.startswith("note_")), None)
+            if note:
+                fields[note] = "Giải trình gửi ngày cuối (bench)."
+            post(officer, fields, csrf, "save")
+            fields, csrf = form_of(officer, 2)
+            if fields is not None:
+                post(officer, fields, csrf, "submit")
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - start
+    ok = sum(n for key, n in statuses.items() if key.split()[1] in ("200", "302"))
+    failed = sum(statuses.values()) - ok
+    return {
+        "officers": len(officers),
+        "requests": sum(statuses.values()),
+        "ok": ok,
+        "failed": failed,
+        "rps": round(ok / seconds, 1),
+        "p50_ms": round(percentile(times, 0.5) * 1000),
+        "p95_ms": round(percentile(times, 0.95) * 1000),
+        "statuses": statuses,
+    }
+
+
+def reopen_for_deadline_day(blocs: int) -> list:
+    """Set-up, not measured: the last year of ``blocs`` synthetic blocs
+    (after the first) back to reporting, deadline a month away, its reports
+    back to draft, so that their officers may save and submit."""
+    from blocs.models import BlocYear
+    from demodata import scale
+    from pledges.models import Submission
+
+    synthetic = BlocYear.objects.filter(bloc__short_name__startswith=scale.PREFIX)
+    last = max(synthetic.values_list("year", flat=True))
+    years = synthetic.filter(year=last).order_by("bloc__short_name")[1 : 1 + blocs]
+    chosen = list(years.values_list("pk", flat=True))
+    BlocYear.objects.filter(pk__in=chosen).update(
+        status=BlocYear.Status.REPORTING,
+        reporting_deadline=dt.date.today() + dt.timedelta(days=30),  # noqa: DTZ011
+    )
+    reports = Submission.objects.filter(bloc_year__in=chosen)
+    reports.update(status=Submission.Status.DRAFT)
+    return list(reports.select_related("board").order_by("pk"))
+
+
 def prepare() -> None:
     """Sessions for the load (run inside the server's database): the scale
-    board officer of the measured year, and the ministry viewer."""
+    board officer of the measured year, the ministry viewer, and the
+    officers of the deadline-day mix."""
     from bench.common import measured_year, ministry_viewer, officer_for, setup
 
     setup()
@@ -187,7 +382,17 @@ def prepare() -> None:
         client.force_login(user)
         cookie = "sessionid=" + client.cookies["sessionid"].value
         out[name] = {"url": url, "cookie": cookie}
-    emit(out)
+    mix = []
+    for report in reopen_for_deadline_day(MIX_BLOCS):
+        client = Client()
+        client.force_login(officer_for(report.board))
+        mix.append(
+            {
+                "url": reverse("pledges:submission", args=[report.pk]),
+                "cookie": "sessionid=" + client.cookies["sessionid"].value,
+            }
+        )
+    emit({"pages": out, "mix": mix})
 
 
 def main(requests: int, blocs: int, years: int) -> None:
@@ -256,18 +461,21 @@ def main(requests: int, blocs: int, years: int) -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        cookie = prepared["board form"]["cookie"]
+        pages, mix = prepared["pages"], prepared["mix"]
+        cookie = pages["board form"]["cookie"]
         warm = max(10, requests // 10)
         results = {}
         targets = [("trivial", "/bench/trivial/", cookie)]
-        for name, target in prepared.items():
+        for name, target in pages.items():
             if target is not None:
                 targets.append((name, target["url"], target["cookie"]))
         for name, path, cookie in targets:
             hammer(port, path, cookie, warm)
             results[name] = hammer(port, path, cookie, requests) | {"url": path}
-        for name in prepared:
+        for name in pages:
             results.setdefault(name, None)
+        reader = pages["ministry overview"]
+        day = deadline_day(port, mix, reader) if reader and mix else None
         emit(
             {
                 "workers": WORKERS,
@@ -277,6 +485,7 @@ def main(requests: int, blocs: int, years: int) -> None:
                 "blocs": blocs,
                 "years": years,
                 "pages": results,
+                "deadline_day": day,
             }
         )
     finally:
