@@ -14,7 +14,8 @@ def main(runs: int) -> None:
     from weasyprint import HTML
 
     from blocs.models import BlocYear
-    from reports import documents, scale
+    from demodata import scale
+    from reports import documents
 
     bloc_year = (
         BlocYear.objects.filter(bloc__short_name__startswith=scale.PREFIX)
