@@ -92,6 +92,19 @@ DATABASES = {
 # before reuse, so a worker recovers by itself after PostgreSQL restarts.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers queue instead of failing with "database is locked":
+    # every transaction takes the write lock when it begins (IMMEDIATE), so a
+    # reader never has to upgrade to a writer mid-transaction (which SQLite
+    # refuses at once), and waits up to SQLITE_TIMEOUT seconds for it. WAL lets
+    # readers go on while one writer commits.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 AUTH_USER_MODEL = "blocs.User"
 AUTHENTICATION_BACKENDS = ["blocs.backends.PortalBackend"]
