@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests import factories
+from tests.conftest import otp_verify
 from tests.error_urls import SECRET_DETAIL
 
 pytestmark = pytest.mark.urls("tests.error_urls")
@@ -20,7 +21,9 @@ def test_a_failing_page_shows_no_traceback_in_production(db, who, caplog):
         officer = factories.user(role="board_officer", board=factories.board())
         client.force_login(officer)
     elif who == "superuser":
-        client.force_login(factories.user(superuser=True))
+        admin = factories.user(superuser=True)
+        client.force_login(admin)
+        otp_verify(client, admin)
     response = client.get("/test-failure/")
     assert response.status_code == 500
     page = response.content.decode()
