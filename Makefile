@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 APT_RUN := gettext fonts-liberation2 libharfbuzz-subset0
 APT_TEST := $(APT_RUN) chromium poppler-utils
 
-.PHONY: run test test-only lint messages sysdeps-run sysdeps-test clean bench
+.PHONY: run test test-only lint messages sysdeps-run sysdeps-test clean bench fuzz
 
 run: sysdeps-run $(VENV)/.runtime messages
 	DEBUG=true $(PY) manage.py migrate --no-input
@@ -75,3 +75,10 @@ bench: sysdeps-run $(VENV)/.dev messages
 	@ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 	bench/run $(BENCH_ARGS)
+
+# The property-based tests (tests/fuzz) at length: FUZZ_EXAMPLES examples per
+# test (default 1000) from a new random seed each run, where `make test` runs a
+# bounded, fixed set. A failure prints the @reproduce_failure line to replay it.
+FUZZ_EXAMPLES ?= 1000
+fuzz: sysdeps-run $(VENV)/.dev messages
+	FUZZ_PROFILE=long FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -q tests/fuzz $(PYTEST_ARGS)

@@ -5,6 +5,8 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from blocs import permissions, services
 from blocs.forms import MembershipForm
@@ -15,6 +17,13 @@ admin.site.site_header = _("Emulation bloc portal")
 admin.site.site_title = _("Emulation bloc portal")
 admin.site.index_title = _("Bloc administration")
 admin.site.empty_value_display = "—"
+
+# django-otp's own device admin would let staff read keys and edit devices by
+# hand: a device is made by its owner (blocs.two_factor), and a lost one is
+# removed with `manage.py two_factor_reset USERNAME`.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 @admin.display(description=_("year"), ordering="year")

@@ -9,6 +9,7 @@ class BlocsConfig(AppConfig):
     verbose_name = _("Blocs and boards")
 
     def ready(self) -> None:
+        from blocs import two_factor  # noqa: F401  connects its login signal
         from blocs.roles import roles_sync
 
         # Like django.contrib.auth's create_permissions: groups follow the code.

@@ -62,3 +62,18 @@ class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
     error_messages = AdminAuthenticationForm.error_messages | {
         "throttled": LOGIN_ERRORS["throttled"]
     }
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A six-digit code from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split())

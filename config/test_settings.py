@@ -2,6 +2,7 @@
 fast password hasher. DATABASE_URL still chooses SQLite or PostgreSQL."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 
@@ -24,3 +25,17 @@ WHITENOISE_USE_FINDERS = True
 
 # The login throttle's cache is the real database cache (the test database
 # gets its table from createcachetable); tests roll it back with the rest.
+
+# On SQLite the test database is a file, not Django's shared-cache in-memory
+# database: shared cache locks whole tables and refuses a second writer at
+# once ("database table is locked") whatever the busy timeout, so concurrent
+# tests would not see the production behaviour (writers queue).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # In memory all the same where there is a tmpfs (no disk writes to wait for).
+    _shm = "/dev/shm"  # noqa: S108
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(
+            _shm if os.path.isdir(_shm) else tempfile.gettempdir(),
+            f"portal-test-{os.getpid()}.sqlite3",
+        )
+    }

@@ -18,6 +18,12 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("accounts/two-factor/", bloc_views.two_factor_setup, name="two_factor"),
+    path(
+        "accounts/two-factor/verify/",
+        bloc_views.two_factor_verify,
+        name="two_factor_verify",
+    ),
     path("healthz", config_views.healthz, name="healthz"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.contrib.auth.hashers import check_password
 
-from blocs import services
+from blocs import services, two_factor
 from blocs.models import BlocYear, Membership, User
 
 KCN, KCX, KKT, KCNC = "kcn", "kcx", "kkt", "kcnc"
@@ -22,6 +22,10 @@ MEMBER, HEAD, DEPUTY = (
 S = BlocYear.Status
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105  usable only with DEBUG on
+# The demo administrator's authenticator key (superusers must pass a second
+# factor): documented in the README and printed by `make run`, to add to an
+# authenticator app or compute codes from (base32 of b"demo-portal-2026-2fa").
+DEMO_TOTP_SECRET = "MRSW23ZNOBXXE5DBNQWTEMBSGYWTEZTB"  # noqa: S105
 
 MINISTRIES = [
     {
@@ -564,6 +568,12 @@ def _load_users(blocs, boards, stdout) -> None:
             board=boards.get(board),
         )
         stdout.write(f"  {username:<18} {DEMO_PASSWORD}  ({user.get_role_display()})")
+        if user.is_superuser:
+            two_factor.totp_device_set(user=user, secret=DEMO_TOTP_SECRET)
+            stdout.write(
+                f"  {'':<18} two-factor key {DEMO_TOTP_SECRET} (TOTP, 6 digits, "
+                "30 s: add it to an authenticator app)"
+            )
     for username, board in BOARD_OFFICERS:
         user = User.objects.filter(username=username).first()
         if user is None:

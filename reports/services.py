@@ -72,8 +72,12 @@ def document_publish(*, bloc_year: BlocYear, kind: str, actor: User) -> Publicat
     publication.size = len(content)
     version = publication.version
     name = f"{bloc_year.bloc.short_name}-{bloc_year.year}-{kind}-v{version}.pdf"
-    publication.file.save(name, ContentFile(content), save=False)
+    # Where the storage will write: a failed write (a full disk) may leave part
+    # of the file there, which must not outlive the failed publication.
+    target = publication.file.field.generate_filename(publication, name)
+    target_was_free = not publication.file.storage.exists(target)
     try:
+        publication.file.save(name, ContentFile(content), save=False)
         publication.full_clean()
         publication.save()
         audit_record(
@@ -84,7 +88,10 @@ def document_publish(*, bloc_year: BlocYear, kind: str, actor: User) -> Publicat
         )
     except BaseException:
         # The rows roll back with the transaction; the archived file must too.
-        publication.file.delete(save=False)
+        if publication.file:
+            publication.file.delete(save=False)
+        elif target_was_free and publication.file.storage.exists(target):
+            publication.file.storage.delete(target)
         raise
     return publication
 

@@ -1,3 +1,5 @@
+import logging
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +24,9 @@ from reports.models import Publication
 from reports.permissions import can_publish, publications_visible_to
 
 MAX_VERIFY_BYTES = 20 * 1024 * 1024
+
+
+logger = logging.getLogger("portal.reports")
 
 
 def _kind(kind: str) -> str:
@@ -68,9 +73,22 @@ def year_documents(request, pk):
 @login_required
 def publish(request, pk, kind):
     bloc_year = _year(request, pk)
-    publication = services.document_publish(
-        bloc_year=bloc_year, kind=_kind(kind), actor=request.user
-    )
+    try:
+        publication = services.document_publish(
+            bloc_year=bloc_year, kind=_kind(kind), actor=request.user
+        )
+    except OSError:
+        # The archive could not take the file (a full disk, an unreachable
+        # bucket): nothing was published, the service left no trace.
+        logger.exception("publishing failed: the archive refused the file")
+        messages.error(
+            request,
+            _(
+                "The archive could not store the document, so nothing was "
+                "published. Try again later or tell the administrator."
+            ),
+        )
+        return redirect("reports:year_documents", pk=bloc_year.pk)
     messages.success(
         request,
         _("Published %(doc)s, version %(version)s, code %(code)s.")

@@ -1,10 +1,12 @@
 """Scoring scales, assessments, computed scores, and secret-ballot votes.
 
-Secrecy by construction: who voted (``BallotCast``: round, board, time) and
+Secrecy by construction: who voted (``BallotCast``: round, board, day) and
 what was voted (``Ballot``: round, receipt code, choices) are two tables with
 no column in common but the round. A ballot has a random primary key, no
-timestamp and keeps its choices inline, so neither sequence numbers nor times
-can line it up with the list of voters.
+timestamp and keeps its choices inline; the round's ballots are rewritten in
+a random order on every cast, and a cast keeps only its day; so neither
+sequence numbers, storage order nor times can line it up with the list of
+voters (scoring.services.ballots).
 """
 
 import uuid

@@ -1,13 +1,19 @@
-"""Fault test: the portal keeps serving while PostgreSQL restarts, and no
-accepted submission is lost.
+"""Fault test: PostgreSQL is killed while boards save their reports through
+gunicorn, then started again; no accepted save may be lost.
 
 Starts a throw-away PostgreSQL on loopback, migrates it and loads the demo
 data, serves the portal with gunicorn and production settings (DEBUG off),
-then lets one client per board save its report form in a loop while the
-database server is restarted. Afterwards every board's stored figure must be
-the last one the portal accepted (answered with a redirect) for it. Prints the
-requests, errors and lost submissions; exits non-zero on a lost submission or
-if the portal did not serve again after the restart. Used by .ci/run.
+then lets one client per board save its report form in a loop (1, 2, 3, ...).
+Once every board has had a save accepted, the database server is killed
+(`pg_ctl -m immediate stop`: no checkpoint, no goodbye to the clients, crash
+recovery at the next start) and started again. Afterwards each board's stored
+figure must be the last one the portal accepted (answered with a redirect)
+for it, or a later one it was sent whose answer never arrived; a board that
+never had a save accepted still has its figure checked (the demo's, or one it
+sent). Prints saves tried / accepted / errors / lost, and each board's outcome;
+exits non-zero on any lost save, if the load did not start (a board never
+signalled its first accepted save), or if nothing was accepted after the
+restart. Used by .ci/run.
 
 Usage: .venv/bin/python scripts/pg_restart_check.py [--seconds 12]
 """
@@ -162,6 +168,7 @@ class Worker(threading.Thread):
         )
         self.stop, self.accepted, self.errors, self.requests = stop, None, 0, 0
         self.accepted_at: list[float] = []
+        self.sent: list[int] = []  # figures posted, answered or not
         self.first_error = ""
         self.ready = threading.Event()
 
@@ -185,6 +192,7 @@ class Worker(threading.Thread):
                     raise RuntimeError(status)
                 fields[self.field] = str(counter)
                 fields["action"] = "save"
+                self.sent.append(counter)
                 status, _headers, _text = self.client.request("POST", self.path, fields)
             except Exception as error:  # any failure is one counted error
                 if not self.errors:
@@ -293,6 +301,7 @@ def main() -> int:
                     return 1
                 time.sleep(0.3)
 
+        before = shell_json(env, CHECK % {"wanted": json.dumps(boards)})
         stop = threading.Event()
         workers = [
             Worker(web_port, name, pk, field, stop)
@@ -300,42 +309,86 @@ def main() -> int:
         ]
         for worker in workers:
             worker.start()
-        # Every board logged in and saved once before the restart.
+        # The load has started only when every board has had a save accepted:
+        # a board that never signals is a failed run, not one to ignore.
+        deadline = time.monotonic() + 120
         for worker in workers:
-            worker.ready.wait(timeout=120)
+            worker.ready.wait(timeout=max(0.0, deadline - time.monotonic()))
+        silent = [w.username for w in workers if not w.ready.is_set()]
+        if silent:
+            stop.set()
+            print(
+                f"FAILED: the load did not start: {len(silent)} of {len(workers)} "
+                f"boards had no save accepted in 120 s ({', '.join(silent)})"
+            )
+            for worker in workers:
+                if worker.first_error:
+                    print(f"  first error ({worker.username}): {worker.first_error}")
+                    break
+            return 1
         time.sleep(args.seconds / 3)
-        restart_at = time.monotonic()
-        pg_ctl("-m", "fast", "-w", "-o", pg_opts, "restart")
+        kill_at = time.monotonic()
+        pg_ctl("-m", "immediate", "-w", "stop")  # a crash: no shutdown checkpoint
+        time.sleep(1)  # clients meet a dead server for a moment
+        pg_ctl("-l", str(log), "-w", "-o", pg_opts, "start")  # crash recovery
         restarted_at = time.monotonic()
         time.sleep(args.seconds * 2 / 3)
         stop.set()
         for worker in workers:
             worker.join(timeout=30)
+        hung = [w.username for w in workers if w.is_alive()]
 
         stored = shell_json(env, CHECK % {"wanted": json.dumps(boards)})
-        lost = [
-            w.username
-            for w in workers
-            if w.accepted is not None and stored[w.username] != w.accepted
-        ]
+        outcomes = {}
+        for w in workers:
+            value = stored[w.username]
+            if w.accepted is not None:
+                # The last accepted figure, or a later one sent whose answer
+                # was lost with the connection: anything else lost a save.
+                later = [n for n in w.sent if n >= w.accepted]
+                outcomes[w.username] = (
+                    "ok"
+                    if value == w.accepted
+                    else "unanswered save kept"
+                    if value in later
+                    else "LOST"
+                )
+            else:
+                outcomes[w.username] = (
+                    "no save accepted, figure unchanged"
+                    if value == before[w.username]
+                    else "no save accepted, an unanswered save kept"
+                    if value in w.sent
+                    else "LOST"
+                )
+        lost = [name for name, outcome in outcomes.items() if outcome == "LOST"]
         served_after = sum(
             1 for w in workers for t in w.accepted_at if t > restarted_at
         )
-        requests = sum(w.requests for w in workers)
+        tried = sum(len(w.sent) for w in workers)
         errors = sum(w.errors for w in workers)
         accepted = sum(len(w.accepted_at) for w in workers)
         print(
-            f"PostgreSQL restart under load: {len(workers)} boards, {requests} saves "
-            f"tried, {accepted} accepted, {errors} errors, restart took "
-            f"{restarted_at - restart_at:.1f} s, {served_after} saves accepted after "
-            f"it, lost submissions: {len(lost)}"
+            f"PostgreSQL killed under load: {len(workers)} boards, {tried} saves "
+            f"tried, {accepted} accepted, {errors} errors, {len(lost)} lost; "
+            f"down {restarted_at - kill_at:.1f} s, {served_after} saves accepted "
+            "after the restart"
         )
+        for w in workers:
+            print(
+                f"  {w.username:<16} tried {len(w.sent):>4}  accepted "
+                f"{len(w.accepted_at):>4}  errors {w.errors:>3}  last accepted "
+                f"{w.accepted}  stored {stored[w.username]}  {outcomes[w.username]}"
+            )
         for worker in workers:
             if worker.first_error:
                 print(f"  first error ({worker.username}): {worker.first_error}")
                 break
         if lost:
             print("FAILED: lost the last accepted figure of", ", ".join(lost))
+            return 1
+        if hung:
+            print("FAILED: boards still saving after the stop:", ", ".join(hung))
             return 1
         if not served_after:
             print("FAILED: the portal accepted nothing after the restart")

@@ -7,7 +7,10 @@ act on; ``world.other`` is a second bloc that those users must never reach.
 from dataclasses import dataclass
 
 import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from blocs import two_factor
 from blocs.models import Bloc, BlocYear, Board, User
 from tests import factories
 
@@ -47,14 +50,32 @@ def world(db) -> World:
     return World(own, other, own_year, other_year, own_boards, other_boards, users)
 
 
+def otp_verify(client, user) -> None:
+    """Mark the client's session as having passed the second factor, as the
+    code page does (blocs.two_factor), with the user's authenticator (made
+    if it has none): a superuser reaches nothing before that."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user, name="authenticator", confirmed=True
+        )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[two_factor.SESSION_KEY] = True
+    session.save()
+
+
 @pytest.fixture
 def client_for(client):
-    """client_for(user) logs the test client in as that user (None: anonymous)."""
+    """client_for(user) logs the test client in as that user (None: anonymous);
+    a superuser's session has passed the second factor too."""
 
     def login(user):
         client.logout()
         if user is not None:
             client.force_login(user)
+            if user.is_superuser:
+                otp_verify(client, user)
         return client
 
     return login

@@ -54,6 +54,15 @@ SITE = {
     "login": {"anonymous": OK, "*": REDIRECT},
     "logout": {"*": NOT_ALLOWED},  # POST only
     "set_language": {"*": REDIRECT},  # GET changes nothing, goes back
+    # Two-factor sign-in: offered to the secretariat and superusers; the code
+    # page sends away whoever owes no code (here: nobody does).
+    "two_factor": {
+        "anonymous": REDIRECT,
+        "board_officer": FORBIDDEN,
+        "ministry": FORBIDDEN,
+        "*": OK,
+    },
+    "two_factor_verify": {"*": REDIRECT},
     "blocs:board": {"anonymous": REDIRECT, "board_officer": OK, "*": FORBIDDEN},
     "blocs:overview": {
         "anonymous": REDIRECT,

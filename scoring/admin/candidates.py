@@ -111,7 +111,7 @@ class BallotCastInline(admin.TabularInline):
     model = BallotCast
     fields = ["board", "cast_at"]
     readonly_fields = fields
-    ordering = ["cast_at"]
+    ordering = ["board__short_name"]  # never the order of casting
     extra = 0
     can_delete = False
     verbose_name = _("board that has voted")

@@ -1,5 +1,6 @@
 """Ballots: cast secretly by a board, published by receipt once counted."""
 
+import datetime as dt
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +12,13 @@ from blocs.models import User
 from blocs.services import audit_record
 from scoring.models import Ballot, BallotCast, VotingRound
 from scoring.permissions import can_vote
-from scoring.services.rounds import _lock_round
+from scoring.services.rounds import _lock_round, ballots_shuffle
+
+
+def cast_day() -> dt.datetime:
+    """When a board voted, to the day (local midnight): enough to tell the
+    board it has voted, too coarse to set beside anything timed."""
+    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _receipt() -> str:
@@ -40,8 +47,9 @@ def ballot_build(
 def ballot_cast(*, voting_round: VotingRound, actor: User, choices: list[int]) -> str:
     """Cast the actor's board's ballot; return its receipt code.
 
-    Who voted and what was voted go to two tables that share nothing but the
-    round; the round row is locked so that casts are counted one at a time,
+    Who voted (and on which day) and what was voted go to two tables that
+    share nothing but the round, and the round's ballots are rewritten in a
+    random order; the round row is locked so that casts are counted one at a time,
     and the unique (round, board) of BallotCast refuses a second ballot even
     from a request that slipped past every check above it.
     """
@@ -68,7 +76,7 @@ def ballot_cast(*, voting_round: VotingRound, actor: User, choices: list[int]) -
                 voting_round=voting_round,
                 board_id=actor.board_id,
                 cast_by=actor,
-                cast_at=timezone.now(),
+                cast_at=cast_day(),
             ).save()
     except IntegrityError as error:
         raise ValidationError(
@@ -76,6 +84,9 @@ def ballot_cast(*, voting_round: VotingRound, actor: User, choices: list[int]) -
         ) from error
     receipt = _receipt()
     ballot_build(voting_round=voting_round, receipt=receipt, choices=choices).save()
+    # The new ballot goes to a random place among the others (see
+    # ballots_shuffle): the k-th ballot stored is not the k-th board to vote.
+    ballots_shuffle(voting_round)
     # The audit trail records that the board voted, never for whom.
     audit_record(
         actor=actor,

@@ -183,7 +183,7 @@ def round_close(*, voting_round: VotingRound, actor: User | None) -> tally.Decis
     Candidate.objects.bulk_update(
         candidates, ["votes", "share", "score_rank", "score_total", "elected"]
     )
-    _shuffle_ballots(voting_round)
+    ballots_shuffle(voting_round)
     voting_round.status, voting_round.closed_at = (
         VotingRound.Status.CLOSED,
         timezone.now(),
@@ -248,16 +248,23 @@ def round_decide(
     return decision
 
 
-def _shuffle_ballots(voting_round: VotingRound) -> None:
-    """Rewrite the round's ballots in random order, in this one transaction:
-    even someone reading the database files cannot then line ballots up with
-    the voters by insertion order or by the inserting transaction."""
-    ballots = list(Ballot.objects.filter(round=voting_round))
+def ballots_shuffle(voting_round: VotingRound) -> None:
+    """Rewrite the round's ballots in a fresh random order, in the caller's
+    transaction (which must hold the round's row lock).
+
+    Called on every cast and at the close: the rows (their primary keys, their
+    physical places, PostgreSQL's ctid and inserting transaction, SQLite's
+    rowid) then follow no order of casting, so neither the database nor a
+    backup lines ballots up with the voters in BallotCast.
+    """
+    ballots = list(
+        Ballot.objects.filter(round=voting_round).values_list("receipt", "choices")
+    )
     random.SystemRandom().shuffle(ballots)
     Ballot.objects.filter(round=voting_round).delete()
     Ballot.objects.bulk_create(
-        Ballot(round=voting_round, receipt=b.receipt, choices=b.choices)
-        for b in ballots
+        Ballot(round=voting_round, receipt=receipt, choices=choices)
+        for receipt, choices in ballots
     )
 
 

@@ -1,5 +1,6 @@
 """The demo data holds the seed reports' blocs, boards, heads and deputies."""
 
+import base64
 import io
 
 import pytest
@@ -7,7 +8,9 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
 from django.urls import reverse
+from django_otp.oath import totp
 
+from blocs.demo import DEMO_TOTP_SECRET
 from blocs.models import Bloc, BlocYear, Membership
 from tests.demo import demo_loaded
 
@@ -152,6 +155,12 @@ def test_each_demo_login_reaches_its_page(demo, client, settings, username, plac
     settings.DEBUG = True
     place = place or reverse(getattr(settings, "MINISTRY_HOME", "blocs:overview"))
     client.post(reverse("login"), {"username": username, "password": PASSWORD})
+    if username == "admin":
+        # The demo superuser passes the second factor with the documented key.
+        verify = reverse("two_factor_verify")
+        assert client.get(reverse("home"))["Location"].startswith(verify)
+        code = totp(base64.b32decode(DEMO_TOTP_SECRET))
+        assert client.post(verify, {"code": f"{code:06d}"}).status_code == 302
     assert client.get(reverse("home"))["Location"] == place
     assert client.get(place).status_code == 200
 

@@ -2,23 +2,38 @@
 characters, numbers written the Vietnamese or the English way, huge and tiny
 values, and random file bytes under random names."""
 
+import os
 from decimal import Decimal
 
 from django.utils import numberformat
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-# Bounded so that the whole fuzz folder runs in well under a minute.
-FUZZ = settings(
+# Two profiles. "ci" (the default, in `make test`) is bounded and derandomised
+# so that the whole fuzz folder runs in well under a minute and never fails by
+# chance; "long" (`make fuzz`, FUZZ_PROFILE=long) tries many more examples from
+# a fresh random seed each run, and prints how to replay a failure.
+_HEALTH = [
+    HealthCheck.function_scoped_fixture,
+    HealthCheck.too_slow,
+    HealthCheck.data_too_large,
+]
+settings.register_profile(
+    "ci",
     max_examples=60,
     deadline=None,
     derandomize=True,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
+    suppress_health_check=_HEALTH,
 )
+settings.register_profile(
+    "long",
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "1000")),
+    deadline=None,
+    derandomize=False,
+    print_blob=True,
+    suppress_health_check=_HEALTH,
+)
+FUZZ = settings.get_profile(os.environ.get("FUZZ_PROFILE", "ci"))
 
 CONTROL = "".join(chr(c) for c in [*range(32), 127, 0x85, 0x2028, 0x202E, 0xFEFF])
 texts = st.one_of(
