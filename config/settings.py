@@ -240,3 +240,12 @@ LOGGING = logging_config(
     stream=env.str("LOG_STREAM", default="stderr"),
 )
 LOG_REQUESTS = env.bool("LOG_REQUESTS", default=True)
+
+# Digital signatures of published documents (reports.signing, docs/deploy.md):
+# the issuing body's key and certificate in a PKCS#12 file; without one,
+# documents are published unsigned. SIGNING_TRUST_ROOTS: the CA certificates
+# (PEM or DER files) that copies signed outside the portal must chain to.
+SIGNING_PKCS12_FILE = env.str("SIGNING_PKCS12_FILE", default="")
+SIGNING_PKCS12_PASSWORD = env.str("SIGNING_PKCS12_PASSWORD", default="")
+SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
