@@ -24,3 +24,10 @@ WHITENOISE_USE_FINDERS = True
 
 # The login throttle's cache is the real database cache (the test database
 # gets its table from createcachetable); tests roll it back with the rest.
+
+# Every test shares one loopback address: API throttling is tested on its own
+# with low rates (tests/reports/test_api.py).
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"api_anon": "100000/min", "api_user": "100000/min"},
+}

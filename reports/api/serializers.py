@@ -1,0 +1,180 @@
+"""What the API returns: plain read-only serializers, one per resource, and
+the filters every list accepts (a malformed one is a 400 naming it)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from blocs.models import Bloc, BlocYear, Board, Membership
+from reports.models import Publication
+from scoring.models import Candidate, VotingRound
+
+
+class ListFilters(serializers.Serializer):
+    """Query parameters shared by the lists; unknown ones are ignored."""
+
+    year = serializers.IntegerField(
+        required=False, min_value=1990, max_value=2100, help_text=_("e.g. 2023")
+    )
+    bloc = serializers.CharField(
+        required=False, max_length=40, help_text=_("a bloc's short name")
+    )
+    region = serializers.CharField(required=False, max_length=120)
+
+
+class DocumentFilters(ListFilters):
+    kind = serializers.ChoiceField(required=False, choices=Publication.Kind.choices)
+
+
+class VerifyQuery(serializers.Serializer):
+    code = serializers.CharField(max_length=20, help_text=_("verification code"))
+
+
+class BlocSerializer(serializers.ModelSerializer):
+    ministry = serializers.CharField(source="ministry.short_name")
+
+    class Meta:
+        model = Bloc
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "region",
+            "ministry",
+            "merged_into",
+        ]
+
+
+class BoardSerializer(serializers.ModelSerializer):
+    zone_kinds = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = Board
+        fields = ["id", "name", "short_name", "province", "zone_kinds"]
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    board = serializers.IntegerField(source="board_id")
+    short_name = serializers.CharField(source="board.short_name")
+    name = serializers.CharField(source="board.name")
+
+    class Meta:
+        model = Membership
+        fields = ["board", "short_name", "name", "role"]
+
+
+class BlocYearSerializer(serializers.ModelSerializer):
+    bloc = serializers.CharField(source="bloc.short_name")
+    bloc_name = serializers.CharField(source="bloc.name")
+    region = serializers.CharField(source="bloc.region")
+    head = serializers.CharField(source="head_name", allow_null=True)
+    deputy = serializers.CharField(source="deputy_name", allow_null=True)
+    member_count = serializers.IntegerField()
+    members = MemberSerializer(source="member_list", many=True)
+
+    class Meta:
+        model = BlocYear
+        fields = [
+            "id",
+            "bloc",
+            "bloc_name",
+            "region",
+            "year",
+            "status",
+            "head",
+            "deputy",
+            "member_count",
+            "members",
+        ]
+
+
+class TotalSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    plan = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
+    actual = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
+    percent = serializers.DecimalField(
+        max_digits=12, decimal_places=2, allow_null=True, help_text=_("% of plan")
+    )
+    reported = serializers.IntegerField(help_text=_("boards with a figure"))
+
+
+class TotalsSerializer(serializers.Serializer):
+    bloc_year = serializers.IntegerField()
+    bloc = serializers.CharField()
+    year = serializers.IntegerField()
+    approved_reports = serializers.IntegerField()
+    rows = TotalSerializer(many=True)
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    board = serializers.IntegerField(source="board_id")
+    short_name = serializers.CharField(source="board.short_name")
+
+    class Meta:
+        model = Candidate
+        fields = ["board", "short_name", "votes", "share", "score_rank", "elected"]
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    bloc = serializers.CharField(source="bloc_year.bloc.short_name")
+    year = serializers.IntegerField(source="bloc_year.year")
+    candidates = CandidateSerializer(many=True)
+
+    class Meta:
+        model = VotingRound
+        fields = [
+            "id",
+            "bloc_year",
+            "bloc",
+            "year",
+            "kind",
+            "title",
+            "closed_at",
+            "outcome",
+            "candidates",
+        ]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    bloc = serializers.CharField(source="bloc_year.bloc.short_name")
+    year = serializers.IntegerField(source="bloc_year.year")
+    title = serializers.CharField(source="get_kind_display")
+    download = serializers.SerializerMethodField()
+    verify = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Publication
+        fields = [
+            "id",
+            "bloc_year",
+            "bloc",
+            "year",
+            "kind",
+            "title",
+            "version",
+            "code",
+            "sha256",
+            "size",
+            "published_at",
+            "signer",
+            "signed_at",
+            "original",
+            "download",
+            "verify",
+        ]
+
+    @extend_schema_field(serializers.URLField)
+    def get_download(self, obj) -> str:
+        return self._absolute(reverse("api:document-download", args=[obj.pk]))
+
+    @extend_schema_field(serializers.URLField)
+    def get_verify(self, obj) -> str:
+        return self._absolute(reverse("reports:verify") + f"?code={obj.code}")
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
