@@ -225,7 +225,8 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
-CSP_INLINE_STYLE_VIEWS = ["admin", "reports:preview"]
+# Swagger UI (the API's docs page) sets a few inline styles too.
+CSP_INLINE_STYLE_VIEWS = ["admin", "reports:preview", "api:docs"]
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Login throttling (blocs.backends): failures counted per username and per

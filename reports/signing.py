@@ -11,11 +11,14 @@ Everything here is plain pyHanko over bytes: no database, no models, so the
 services decide what to archive and the verification page what to show.
 """
 
+import asyncio
 import datetime as dt
+import functools
 import hashlib
 import io
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -221,6 +224,24 @@ def _stamp_style() -> stamp.TextStampStyle:
 # Signing --------------------------------------------------------------------------
 
 
+def outside_event_loop(function):
+    """pyHanko's synchronous calls start an asyncio loop of their own, which
+    fails in a thread already running one (an async server, a browser test's
+    driver): there they run in a worker thread."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return function(*args, **kwargs)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(function, *args, **kwargs).result()
+
+    return run
+
+
+@outside_event_loop
 def sign_pdf(content: bytes, *, reason: str = "", location: str = "") -> bytes:
     """The PDF with a PAdES signature of the configured signer, visible on the
     last page, timestamped when a TSA is configured; unchanged when no signer
@@ -272,6 +293,7 @@ def reader_for(content: bytes) -> PdfFileReader:
     return PdfFileReader(io.BytesIO(content), strict=False)
 
 
+@outside_event_loop
 def signatures_of(content: bytes) -> list[SignatureReport]:
     """Every signature embedded in a PDF, validated against the configured
     trust roots (none when the bytes are not a readable PDF)."""
@@ -358,6 +380,7 @@ def revision_count(content: bytes) -> int:
     return reader_for(content).xrefs.total_revisions
 
 
+@outside_event_loop
 def check_signed_copy(
     copy: bytes, *, original: bytes, not_before: dt.datetime
 ) -> SignatureReport:

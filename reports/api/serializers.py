@@ -97,7 +97,7 @@ class TotalSerializer(serializers.Serializer):
     plan = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
     actual = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
     percent = serializers.DecimalField(
-        max_digits=12, decimal_places=2, allow_null=True, help_text=_("% of plan")
+        max_digits=12, decimal_places=2, allow_null=True, help_text=_("percent of plan")
     )
     reported = serializers.IntegerField(help_text=_("boards with a figure"))
 
