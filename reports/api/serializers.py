@@ -65,7 +65,17 @@ class MemberSerializer(serializers.ModelSerializer):
         fields = ["board", "short_name", "name", "role"]
 
 
-class BlocYearSerializer(serializers.ModelSerializer):
+class FastListMixin:
+    """Lists of many nested rows (a bloc-year's members, a round's
+    candidates) are built as plain dicts: DRF's field-by-field machinery
+    costs more than the queries. The declared fields still describe the
+    schema; ``tests/reports/test_api.py`` checks both give the same output."""
+
+    def to_representation(self, instance):
+        return self.fast(instance)
+
+
+class BlocYearSerializer(FastListMixin, serializers.ModelSerializer):
     bloc = serializers.CharField(source="bloc.short_name")
     bloc_name = serializers.CharField(source="bloc.name")
     region = serializers.CharField(source="bloc.region")
@@ -88,6 +98,29 @@ class BlocYearSerializer(serializers.ModelSerializer):
             "member_count",
             "members",
         ]
+
+    @staticmethod
+    def fast(by) -> dict:
+        return {
+            "id": by.pk,
+            "bloc": by.bloc.short_name,
+            "bloc_name": by.bloc.name,
+            "region": by.bloc.region,
+            "year": by.year,
+            "status": by.status,
+            "head": by.head_name,
+            "deputy": by.deputy_name,
+            "member_count": by.member_count,
+            "members": [
+                {
+                    "board": m.board_id,
+                    "short_name": m.board.short_name,
+                    "name": m.board.name,
+                    "role": m.role,
+                }
+                for m in by.member_list
+            ],
+        }
 
 
 class TotalSerializer(serializers.Serializer):
@@ -119,7 +152,14 @@ class CandidateSerializer(serializers.ModelSerializer):
         fields = ["board", "short_name", "votes", "share", "score_rank", "elected"]
 
 
-class RoundSerializer(serializers.ModelSerializer):
+SHARE = serializers.DecimalField(max_digits=7, decimal_places=2)
+
+
+def _decimal(value):
+    return None if value is None else SHARE.to_representation(value)
+
+
+class RoundSerializer(FastListMixin, serializers.ModelSerializer):
     bloc = serializers.CharField(source="bloc_year.bloc.short_name")
     year = serializers.IntegerField(source="bloc_year.year")
     candidates = CandidateSerializer(many=True)
@@ -137,6 +177,30 @@ class RoundSerializer(serializers.ModelSerializer):
             "outcome",
             "candidates",
         ]
+
+    def fast(self, r) -> dict:
+        closed = serializers.DateTimeField().to_representation(r.closed_at)
+        return {
+            "id": r.pk,
+            "bloc_year": r.bloc_year_id,
+            "bloc": r.bloc_year.bloc.short_name,
+            "year": r.bloc_year.year,
+            "kind": r.kind,
+            "title": r.title,
+            "closed_at": closed if r.closed_at else None,
+            "outcome": r.outcome,
+            "candidates": [
+                {
+                    "board": c.board_id,
+                    "short_name": c.board.short_name,
+                    "votes": c.votes,
+                    "share": _decimal(c.share),
+                    "score_rank": c.score_rank,
+                    "elected": c.elected,
+                }
+                for c in r.candidates.all()
+            ],
+        }
 
 
 class DocumentSerializer(serializers.ModelSerializer):
