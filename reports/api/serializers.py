@@ -31,7 +31,17 @@ class VerifyQuery(serializers.Serializer):
     code = serializers.CharField(max_length=20, help_text=_("verification code"))
 
 
-class BlocSerializer(serializers.ModelSerializer):
+class FastListMixin:
+    """Lists of many nested rows (a bloc-year's members, a round's
+    candidates) are built as plain dicts: DRF's field-by-field machinery
+    costs more than the queries. The declared fields still describe the
+    schema; ``tests/reports/test_api.py`` checks both give the same output."""
+
+    def to_representation(self, instance):
+        return self.fast(instance)
+
+
+class BlocSerializer(FastListMixin, serializers.ModelSerializer):
     ministry = serializers.CharField(source="ministry.short_name")
 
     class Meta:
@@ -46,13 +56,35 @@ class BlocSerializer(serializers.ModelSerializer):
             "merged_into",
         ]
 
+    @staticmethod
+    def fast(bloc) -> dict:
+        return {
+            "id": bloc.pk,
+            "name": bloc.name,
+            "short_name": bloc.short_name,
+            "kind": bloc.kind,
+            "region": bloc.region,
+            "ministry": bloc.ministry.short_name,
+            "merged_into": bloc.merged_into_id,
+        }
 
-class BoardSerializer(serializers.ModelSerializer):
+
+class BoardSerializer(FastListMixin, serializers.ModelSerializer):
     zone_kinds = serializers.ListField(child=serializers.CharField())
 
     class Meta:
         model = Board
         fields = ["id", "name", "short_name", "province", "zone_kinds"]
+
+    @staticmethod
+    def fast(board) -> dict:
+        return {
+            "id": board.pk,
+            "name": board.name,
+            "short_name": board.short_name,
+            "province": board.province,
+            "zone_kinds": board.zone_kinds,
+        }
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -63,16 +95,6 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = ["board", "short_name", "name", "role"]
-
-
-class FastListMixin:
-    """Lists of many nested rows (a bloc-year's members, a round's
-    candidates) are built as plain dicts: DRF's field-by-field machinery
-    costs more than the queries. The declared fields still describe the
-    schema; ``tests/reports/test_api.py`` checks both give the same output."""
-
-    def to_representation(self, instance):
-        return self.fast(instance)
 
 
 class BlocYearSerializer(FastListMixin, serializers.ModelSerializer):
@@ -153,6 +175,7 @@ class CandidateSerializer(serializers.ModelSerializer):
 
 
 SHARE = serializers.DecimalField(max_digits=7, decimal_places=2)
+DATETIME = serializers.DateTimeField()
 
 
 def _decimal(value):
@@ -162,7 +185,7 @@ def _decimal(value):
 class RoundSerializer(FastListMixin, serializers.ModelSerializer):
     bloc = serializers.CharField(source="bloc_year.bloc.short_name")
     year = serializers.IntegerField(source="bloc_year.year")
-    candidates = CandidateSerializer(many=True)
+    candidates = CandidateSerializer(source="candidate_list", many=True)
 
     class Meta:
         model = VotingRound
@@ -179,7 +202,7 @@ class RoundSerializer(FastListMixin, serializers.ModelSerializer):
         ]
 
     def fast(self, r) -> dict:
-        closed = serializers.DateTimeField().to_representation(r.closed_at)
+        closed = DATETIME.to_representation(r.closed_at)
         return {
             "id": r.pk,
             "bloc_year": r.bloc_year_id,
@@ -198,12 +221,12 @@ class RoundSerializer(FastListMixin, serializers.ModelSerializer):
                     "score_rank": c.score_rank,
                     "elected": c.elected,
                 }
-                for c in r.candidates.all()
+                for c in r.candidate_list
             ],
         }
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(FastListMixin, serializers.ModelSerializer):
     bloc = serializers.CharField(source="bloc_year.bloc.short_name")
     year = serializers.IntegerField(source="bloc_year.year")
     title = serializers.CharField(source="get_kind_display")
@@ -242,3 +265,25 @@ class DocumentSerializer(serializers.ModelSerializer):
     def _absolute(self, path: str) -> str:
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
+
+    def fast(self, p) -> dict:
+        return {
+            "id": p.pk,
+            "bloc_year": p.bloc_year_id,
+            "bloc": p.bloc_year.bloc.short_name,
+            "year": p.bloc_year.year,
+            "kind": p.kind,
+            "title": str(p.get_kind_display()),
+            "version": p.version,
+            "code": p.code,
+            "sha256": p.sha256,
+            "size": p.size,
+            "published_at": DATETIME.to_representation(p.published_at),
+            "signer": p.signer,
+            "signed_at": DATETIME.to_representation(p.signed_at)
+            if p.signed_at
+            else None,
+            "original": p.original_id,
+            "download": self.get_download(p),
+            "verify": self.get_verify(p),
+        }

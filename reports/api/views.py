@@ -3,7 +3,9 @@
 user's pages show and an object outside it answers 404. Each endpoint runs a
 fixed number of queries whatever the amount of data (tests/reports/test_api.py)."""
 
-from django.db.models import Prefetch, QuerySet
+from types import SimpleNamespace
+
+from django.db.models import QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -21,7 +23,6 @@ from blocs.permissions import (
     blocs_visible_to,
     boards_visible_to,
 )
-from blocs.selectors import bloc_years_with_leaders
 from pledges.models import Indicator, Submission
 from pledges.selectors import bloc_totals
 from reports.api import serializers as s
@@ -118,17 +119,21 @@ class BlocYearViewSet(ScopedViewSet):
     filter_paths = ("year", "bloc__short_name", "bloc__region")
 
     def get_queryset(self):
-        members = Membership.objects.select_related("board").order_by(
-            "board__short_name"
-        )
         return (
-            bloc_years_with_leaders(bloc_years_visible_to(self.request.user))
+            bloc_years_visible_to(self.request.user)
             .select_related("bloc")
-            .prefetch_related(
-                Prefetch("memberships", queryset=members, to_attr="member_list")
-            )
             .order_by("-year", "bloc__name", "pk")
         )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        attach_members(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        bloc_year = self.get_object()
+        attach_members([bloc_year])
+        return Response(self.get_serializer(bloc_year).data)
 
     @extend_schema(
         parameters=[],
@@ -190,16 +195,83 @@ class RoundViewSet(ScopedViewSet):
     )
 
     def get_queryset(self):
-        candidates = Candidate.objects.select_related("board").order_by(
-            "-elected", "score_rank", "board__short_name"
-        )
         return (
             rounds_visible_to(self.request.user)
             .filter(status=VotingRound.Status.CLOSED)
             .select_related("bloc_year__bloc")
-            .prefetch_related(Prefetch("candidates", queryset=candidates))
             .order_by("-bloc_year__year", "bloc_year__bloc__name", "pk")
         )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        attach_candidates(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        voting_round = self.get_object()
+        attach_candidates([voting_round])
+        return Response(self.get_serializer(voting_round).data)
+
+
+# Nested rows, read as values in one query per page: a page of 50 bloc-years
+# holds some 750 members, which as model instances cost more than the rest of
+# the request; the light rows answer the same attributes.
+
+
+def attach_members(bloc_years: list) -> None:
+    """Each bloc-year's members (and from them its head, deputy and count)."""
+    by_year: dict[int, list] = {b.pk: [] for b in bloc_years}
+    for bloc_year_id, board_id, short, name, role in (
+        Membership.objects.filter(bloc_year__in=list(by_year))
+        .order_by("board__short_name", "pk")
+        .values_list(
+            "bloc_year_id", "board_id", "board__short_name", "board__name", "role"
+        )
+    ):
+        by_year[bloc_year_id].append(
+            SimpleNamespace(
+                board_id=board_id,
+                board=SimpleNamespace(short_name=short, name=name),
+                role=role,
+            )
+        )
+    for bloc_year in bloc_years:
+        members = by_year[bloc_year.pk]
+        bloc_year.member_list = members
+        bloc_year.member_count = len(members)
+        leaders = {m.role: m.board.short_name for m in members}
+        bloc_year.head_name = leaders.get(Membership.Role.HEAD)
+        bloc_year.deputy_name = leaders.get(Membership.Role.DEPUTY)
+
+
+def attach_candidates(rounds: list) -> None:
+    """Each round's candidates, the chosen first."""
+    by_round: dict[int, list] = {r.pk: [] for r in rounds}
+    for round_id, board_id, short, votes, share, rank, elected in (
+        Candidate.objects.filter(round__in=list(by_round))
+        .order_by("-elected", "score_rank", "board__short_name", "pk")
+        .values_list(
+            "round_id",
+            "board_id",
+            "board__short_name",
+            "votes",
+            "share",
+            "score_rank",
+            "elected",
+        )
+    ):
+        by_round[round_id].append(
+            SimpleNamespace(
+                board_id=board_id,
+                board=SimpleNamespace(short_name=short),
+                votes=votes,
+                share=share,
+                score_rank=rank,
+                elected=elected,
+            )
+        )
+    for voting_round in rounds:
+        voting_round.candidate_list = by_round[voting_round.pk]
 
 
 @extend_schema(

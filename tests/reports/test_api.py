@@ -8,7 +8,6 @@ import hashlib
 import io
 import json
 from decimal import Decimal as D
-from types import SimpleNamespace
 
 import pytest
 from django.core.cache import caches
@@ -19,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openapi_spec_validator import validate
 from rest_framework import serializers
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APIRequestFactory
 
 from blocs.models import AuditEvent, Bloc, BlocYear, Board, Membership, User
 from pledges.models import Submission
@@ -489,16 +488,22 @@ def test_query_counts_are_fixed_on_demo_and_scale_data(
 def test_fast_lists_equal_drfs_own_serialization(demo):
     """The plain-dict path of the long nested lists gives exactly what the
     declared serializer fields (the schema) give."""
-    request = SimpleNamespace(user=User.objects.get(username="vu.tdkt"))
-    for viewset, serializer_class in [
-        (views.BlocYearViewSet, s.BlocYearSerializer),
-        (views.RoundViewSet, s.RoundSerializer),
+    request = APIRequestFactory().get("/api/")
+    request.user = User.objects.get(username="vu.tdkt")
+    for viewset, serializer_class, attach in [
+        (views.BlocViewSet, s.BlocSerializer, None),
+        (views.BoardViewSet, s.BoardSerializer, None),
+        (views.BlocYearViewSet, s.BlocYearSerializer, views.attach_members),
+        (views.RoundViewSet, s.RoundSerializer, views.attach_candidates),
+        (views.DocumentViewSet, s.DocumentSerializer, None),
     ]:
         view = viewset()
         view.request = request
         rows = list(view.get_queryset())
         assert rows
-        serializer = serializer_class()
+        if attach:
+            attach(rows)
+        serializer = serializer_class(context={"request": request})
         for row in rows:
             generic = serializers.ModelSerializer.to_representation(serializer, row)
             assert serializer.fast(row) == json.loads(json.dumps(generic))
