@@ -435,7 +435,7 @@ def test_throttling_answers_429(demo, settings):
 
 # Fixed queries ----------------------------------------------------------------------
 
-QUERIES = {  # for the ministry's token (one query finds the token), lists of 50
+QUERIES = {  # for the ministry's token (one query finds the token)
     "/api/blocs/": 3,
     "/api/blocs/{id}/": 2,
     "/api/boards/": 3,
