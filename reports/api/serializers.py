@@ -174,12 +174,13 @@ class CandidateSerializer(serializers.ModelSerializer):
         fields = ["board", "short_name", "votes", "share", "score_rank", "elected"]
 
 
-SHARE = serializers.DecimalField(max_digits=7, decimal_places=2)
 DATETIME = serializers.DateTimeField()
 
 
 def _decimal(value):
-    return None if value is None else SHARE.to_representation(value)
+    # The column's own scale (2 places) as DRF would print it; the database
+    # returns it at that scale already, so str() is exact and cheaper.
+    return None if value is None else str(value)
 
 
 class RoundSerializer(FastListMixin, serializers.ModelSerializer):

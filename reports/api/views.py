@@ -119,9 +119,11 @@ class BlocYearViewSet(ScopedViewSet):
     filter_paths = ("year", "bloc__short_name", "bloc__region")
 
     def get_queryset(self):
+        # Only the columns shown: a bloc's note and a year's texts are long.
         return (
             bloc_years_visible_to(self.request.user)
             .select_related("bloc")
+            .only("year", "status", "bloc__short_name", "bloc__name", "bloc__region")
             .order_by("-year", "bloc__name", "pk")
         )
 
@@ -199,6 +201,14 @@ class RoundViewSet(ScopedViewSet):
             rounds_visible_to(self.request.user)
             .filter(status=VotingRound.Status.CLOSED)
             .select_related("bloc_year__bloc")
+            .only(
+                "kind",
+                "title",
+                "closed_at",
+                "outcome",
+                "bloc_year__year",
+                "bloc_year__bloc__short_name",
+            )
             .order_by("-bloc_year__year", "bloc_year__bloc__name", "pk")
         )
 
