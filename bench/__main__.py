@@ -9,7 +9,9 @@ Steps (each a subprocess on its own database, so that each sees only its data):
 4. import: a 10,000-row values file through the admin's import;
 5. load: gunicorn on PostgreSQL, requests per second against a trivial view:
    repeat GETs (page-cache hits) and the deadline-day mix (every request
-   cold: officers GET, save, GET, submit; a reader after each write).
+   cold: officers GET, save, GET, submit; a reader after each write);
+6. signing: what signing adds to the summary report's render (bench.signing);
+7. api: the API's list endpoints under load against the trivial view (bench.api).
 The table is Markdown (bench/README.md shows the latest one); the exit status
 is 1 when a goal fails. ``--only STEP`` (repeatable) runs only the steps named,
 e.g. ``bench/run --only load --quick`` (the load step needs no SQLite data).
@@ -28,8 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 IMPORT_ROWS = 10_000
-STEPS = ("pages", "pdf", "import", "load")
+STEPS = ("pages", "pdf", "import", "load", "signing", "api")
 PDF_GOAL, IMPORT_GOAL, LOAD_GOAL, MIX_GOAL = 1.3, 10.0, 0.5, 0.33
+SIGNING_GOAL = 0.2
 
 
 def say(text: str) -> None:
@@ -138,6 +141,35 @@ def pages_rows(table: Table, demo: dict, scale: dict) -> None:
         )
 
 
+def signing_rows(table: Table, result: dict) -> None:
+    table.add(
+        f"signing the summary report ({result['boards']} boards, "
+        f"{result['indicators']} indicators)",
+        f"sign {result['sign_s']:.3f} s / render {result['render_s']:.2f} s = "
+        f"{result['ratio']:.2f} (median of {result['runs']})",
+        f"ratio <= {SIGNING_GOAL}",
+        result["ratio"] <= SIGNING_GOAL,
+    )
+
+
+def api_rows(table: Table, result: dict) -> None:
+    if "skipped" in result:
+        table.add("API under load", "skipped: no PostgreSQL", "", None)
+        return
+    trivial = result["pages"].pop("trivial")["rps"]
+    table.add("API load: trivial view", f"{trivial:.0f} req/s", "", None)
+    for name, page in result["pages"].items():
+        ratio = page["rps"] / trivial if trivial else 0
+        errors = result["requests"] - page["ok"]
+        table.add(
+            f"{name} under load",
+            f"{page['rps']:.1f} req/s = {ratio:.2f} of trivial"
+            + (f"; {errors} failed" if errors else ""),
+            f">= {LOAD_GOAL} of trivial",
+            ratio >= LOAD_GOAL and not errors,
+        )
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller data, fewer runs")
@@ -166,7 +198,7 @@ def main(argv=None) -> int:
     work = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     table = Table()
     try:
-        if steps & {"pages", "pdf", "import"}:
+        if steps & {"pages", "pdf", "import", "signing"}:
             dbs = prepare(work, size)
             table.add(
                 "scale data (SQLite)",
@@ -268,6 +300,12 @@ def main(argv=None) -> int:
                         f">= {MIX_GOAL} of trivial",
                         ratio >= MIX_GOAL and not day["failed"],
                     )
+        if "signing" in steps:
+            signing_rows(table, step("signing", dbs["pdf"], pdf_runs))
+        if "api" in steps and not args.skip_load:
+            say("API: PostgreSQL, demo + scale data, gunicorn")
+            api = step("api", None, load_requests, size["blocs"], size["years"])
+            api_rows(table, api)
     finally:
         if args.keep:
             say(f"work folder kept: {work}")

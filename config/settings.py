@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The read-only API (reports.api), its OpenAPI schema and the schema's
+    # page, whose Swagger UI files are served from our static files.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "blocs",
     "pledges",
     "scoring",
@@ -245,7 +250,8 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
-CSP_INLINE_STYLE_VIEWS = ["admin", "reports:preview"]
+# Swagger UI (the API's docs page) sets a few inline styles too.
+CSP_INLINE_STYLE_VIEWS = ["admin", "reports:preview", "api:docs"]
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Login throttling (blocs.backends): failures counted per username and per
@@ -272,3 +278,55 @@ LOGGING = logging_config(
     stream=env.str("LOG_STREAM", default="stderr"),
 )
 LOG_REQUESTS = env.bool("LOG_REQUESTS", default=True)
+
+# Digital signatures of published documents (reports.signing, docs/deploy.md):
+# the issuing body's key and certificate in a PKCS#12 file; without one,
+# documents are published unsigned. SIGNING_TRUST_ROOTS: the CA certificates
+# (PEM or DER files) that copies signed outside the portal must chain to.
+SIGNING_PKCS12_FILE = env.str("SIGNING_PKCS12_FILE", default="")
+SIGNING_PKCS12_PASSWORD = env.str("SIGNING_PKCS12_PASSWORD", default="")
+SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+
+# The read-only API (reports/api): tokens issued in the admin, scoped as the
+# token's user's pages are; anonymous callers read published documents only.
+# Throttle counters live in their own cache: per process by default (a rate
+# per worker); point API_THROTTLE_CACHE_URL at a shared cache to count across
+# workers.
+CACHES["api_throttle"] = env.cache(
+    "API_THROTTLE_CACHE_URL", default="locmemcache://api-throttle"
+)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "reports.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["reports.api.permissions.ReadOnlyAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "reports.api.throttling.AnonThrottle",
+        "reports.api.throttling.TokenThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_anon": env.str("API_THROTTLE_ANON", default="60/min"),
+        "api_user": env.str("API_THROTTLE_USER", default="600/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "reports.api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Emulation blocs portal API",
+    "DESCRIPTION": (
+        "Read-only open data of the emulation blocs: blocs, boards, bloc years, "
+        "totals of approved reports, results of closed rounds and published "
+        "documents. Send `Authorization: Token <secret>`; published documents "
+        "and the verification of a code need no token."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

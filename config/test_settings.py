@@ -39,3 +39,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
             f"portal-test-{os.getpid()}.sqlite3",
         )
     }
+# Every test shares one loopback address: API throttling is tested on its own
+# with low rates (tests/reports/test_api.py).
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"api_anon": "100000/min", "api_user": "100000/min"},
+}

@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("pledges.urls")),
     path("", include("scoring.urls")),
     path("", include("reports.urls")),
+    path("api/", include("reports.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,11 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.urls import reverse
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -10,8 +15,20 @@ from blocs.admin import BlocYearFilter, ScopedAdmin, year_plain
 from blocs.permissions import bloc_years_visible_to, is_secretariat
 from pledges.admin.common import report_done, run_each
 from reports import services
-from reports.models import DocumentYear, LegalBasis, Publication
-from reports.permissions import publications_visible_to
+from reports.models import ApiToken, DocumentYear, LegalBasis, Publication
+from reports.permissions import can_publish, publications_visible_to
+
+MAX_SIGNED_COPY_BYTES = 20 * 1024 * 1024
+
+
+class SignedCopyForm(forms.Form):
+    file = forms.FileField(
+        label=_("Signed PDF"),
+        help_text=_(
+            "The archived PDF as downloaded from the portal, signed by the "
+            "official in the signing software of their certificate authority."
+        ),
+    )
 
 
 @admin.register(LegalBasis)
@@ -58,17 +75,92 @@ class PublicationAdmin(ScopedAdmin):
         "size",
         "published_by",
         "published_at",
+        "signer",
+        "signed_at",
+        "certificate",
+        "original",
         "pdf",
     ]
     fields = readonly_fields
 
     @admin.display(description=_("file"))
     def pdf(self, obj):
-        return format_html(
+        links = format_html(
             '<a href="{}">PDF</a> · <a href="{}">{}</a>',
             reverse("reports:download", args=[obj.pk]),
             reverse("reports:year_documents", args=[obj.bloc_year_id]),
             _("documents of the year"),
+        )
+        return links
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "can_add_signed_copy": obj is not None
+            and can_publish(request.user, obj.bloc_year),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/signed-copy/",
+                wrap(self.signed_copy_view),
+                name="reports_publication_signed_copy",
+            ),
+            *super().get_urls(),
+        ]
+
+    def signed_copy_view(self, request, pk):
+        """Upload a copy signed outside the portal: archived as a new version
+        linked to this one if its signature covers this version's bytes and
+        is trusted, refused with the reason otherwise."""
+        original = get_object_or_404(
+            publications_visible_to(request.user).select_related("bloc_year__bloc"),
+            pk=pk,
+        )
+        if not can_publish(request.user, original.bloc_year):
+            raise PermissionDenied
+        form = SignedCopyForm(
+            request.POST if request.method == "POST" else None,
+            request.FILES if request.method == "POST" else None,
+        )
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_SIGNED_COPY_BYTES:
+                form.add_error("file", _("The file is too large."))
+            else:
+                try:
+                    copy = services.publication_signed_copy_add(
+                        original=original, content=upload.read(), actor=request.user
+                    )
+                except ValidationError as error:
+                    form.add_error("file", error)
+                else:
+                    self.message_user(
+                        request,
+                        _(
+                            "The signed copy was archived as version %(version)s, "
+                            "signed by %(signer)s."
+                        )
+                        % {"version": copy.version, "signer": copy.signer},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:reports_publication_change", args=[copy.pk])
+                    )
+        return TemplateResponse(
+            request,
+            "admin/reports/publication/signed_copy.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Upload a copy signed outside the portal"),
+                "form": form,
+                "original": original,
+                "opts": self.model._meta,
+            },
         )
 
     def has_add_permission(self, request):
@@ -191,3 +283,81 @@ class DocumentYearAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ApiTokenIssueForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["name", "user"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Keys to the read-only API, for the portal's administrators: issued
+    (the secret shown once) and revoked through the services, never edited."""
+
+    form = ApiTokenIssueForm
+    list_display = ["name", "user", "prefix", "created_at", "created_by", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix", "user__username"]
+    list_select_related = ["user", "created_by"]
+    autocomplete_fields = ["user"]
+    actions = ["revoke"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        token, secret = services.api_token_issue(
+            user=form.cleaned_data["user"],
+            name=form.cleaned_data["name"],
+            actor=request.user,
+        )
+        obj.pk = token.pk
+        self.message_user(
+            request,
+            _("Token issued. Copy its secret now, it is not shown again: %(secret)s")
+            % {"secret": secret},
+            messages.WARNING,
+        )
+
+    def log_addition(self, request, obj, message):
+        # The service writes the audit event; the admin log needs the row.
+        if obj.pk:
+            super().log_addition(request, ApiToken.objects.get(pk=obj.pk), message)
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        done = run_each(
+            self,
+            request,
+            queryset,
+            lambda token: services.api_token_revoke(token=token, actor=request.user),
+        )
+        report_done(
+            self,
+            request,
+            done,
+            ngettext(
+                "%(count)d token revoked.",
+                "%(count)d tokens revoked.",
+                done,
+            ),
+        )

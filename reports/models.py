@@ -72,6 +72,20 @@ class Publication(models.Model):
         verbose_name=_("published by"),
     )
     published_at = models.DateTimeField(_("published at"))
+    # The PAdES signature the archived bytes carry (reports.signing): the
+    # portal's, at publication, or an official's on a copy signed outside.
+    signer = models.CharField(_("signed by"), max_length=255, blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    certificate = models.TextField(_("signing certificate"), blank=True)
+    original = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signed_copies",
+        verbose_name=_("signed copy of"),
+        help_text=_("The archived version that an official signed outside the portal."),
+    )
 
     class Meta:
         verbose_name = _("published document")
@@ -97,3 +111,35 @@ class DocumentYear(BlocYear):
         proxy = True
         verbose_name = _("year's documents")
         verbose_name_plural = _("years' documents")
+
+
+class ApiToken(models.Model):
+    """A key to the read-only API, acting as its user: it sees exactly what
+    the user's pages show. Only the SHA-256 of the secret is stored; the
+    secret is shown once, when the token is issued."""
+
+    name = models.CharField(_("name"), max_length=120)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        verbose_name=_("acts as"),
+    )
+    prefix = models.CharField(_("prefix"), max_length=8)
+    digest = models.CharField(_("SHA-256 of the secret"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    created_at = models.DateTimeField(_("issued at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

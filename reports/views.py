@@ -18,7 +18,7 @@ from django.views.decorators.http import (
 
 from blocs.permissions import bloc_years_visible_to, sees_everything
 from reports import cache as page_cache
-from reports import charts, documents, selectors, services
+from reports import charts, documents, selectors, services, signing
 from reports.forms import CHART_INDICATORS, CompareFilterForm, OverviewFilterForm
 from reports.models import Publication
 from reports.permissions import can_publish, publications_visible_to
@@ -148,6 +148,7 @@ def verify(request):
     """Public: does a code or a PDF match the archive, and which version?"""
     form = VerifyForm(request.POST or request.GET or None, request.FILES or None)
     result = checked = None
+    signatures = []
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data.get("file")
         code = form.cleaned_data.get("code") or ""
@@ -156,14 +157,24 @@ def verify(request):
                 form.add_error("file", _("The file is too large to be one of ours."))
             else:
                 checked = "file"
-                result = services.publication_find(content=upload.read())
+                content = upload.read()
+                result = services.publication_find(content=content)
+                signatures = signing.signatures_of(content)
         elif code:
             checked = "code"
             result = services.publication_find(code=code)
+            if result is not None and result.signer:
+                with result.file.open("rb") as archived:
+                    signatures = signing.signatures_of(archived.read())
     return render(
         request,
         "reports/verify.html",
-        {"form": form, "result": result, "checked": checked},
+        {
+            "form": form,
+            "result": result,
+            "checked": checked,
+            "signatures": signatures,
+        },
     )
 
 

@@ -79,3 +79,19 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(scope="session")
+def demo_ca(tmp_path_factory):
+    """A throw-away CA and the portal's signer, made once for the session."""
+    from tests.signing import make_demo_ca
+
+    return make_demo_ca(tmp_path_factory.mktemp("demo-ca"))
+
+
+@pytest.fixture
+def signing_on(demo_ca, settings):
+    """Publishing signs with the session's demo CA, which is the trust root."""
+    for name, value in demo_ca.settings().items():
+        setattr(settings, name, value)
+    return demo_ca

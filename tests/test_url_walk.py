@@ -137,6 +137,28 @@ SITE = {
     },
 }
 SITE["reports:preview"] = SITE["reports:draft"]
+# The API (session or token; anonymous callers get 401 outside the public
+# endpoints). The round of the walk is open, so no one reads it in the API.
+UNAUTHORISED, BAD_REQUEST = 401, 400
+API_SCOPED = {"anonymous": UNAUTHORISED, "other_secretariat": NOT_FOUND, "*": OK}
+SITE |= {
+    "api:schema": {"*": OK},
+    "api:docs": {"*": OK},
+    "api:verify": {"*": BAD_REQUEST},  # no code given
+    "api:bloc-list": {"anonymous": UNAUTHORISED, "*": OK},
+    "api:bloc-detail": API_SCOPED,
+    "api:board-list": {"anonymous": UNAUTHORISED, "*": OK},
+    "api:board-detail": API_SCOPED
+    | {"board_officer": NOT_FOUND, "other_secretariat": OK},
+    "api:bloc-year-list": {"anonymous": UNAUTHORISED, "*": OK},
+    "api:bloc-year-detail": API_SCOPED,
+    "api:bloc-year-totals": API_SCOPED,
+    "api:round-list": {"anonymous": UNAUTHORISED, "*": OK},
+    "api:round-detail": {"anonymous": UNAUTHORISED, "*": NOT_FOUND},
+    "api:document-list": {"*": OK},
+    "api:document-detail": {"*": OK},
+    "api:document-download": API_SCOPED,
+}
 # Which object fills the <int:pk> of each site URL.
 SITE_OBJECTS = {
     "pledges:submission": "submission",
@@ -152,6 +174,13 @@ SITE_OBJECTS = {
     "reports:draft": "reportingyear",
     "reports:preview": "reportingyear",
     "reports:publish": "reportingyear",
+    "api:bloc-detail": "bloc",
+    "api:board-detail": "board",
+    "api:bloc-year-detail": "blocyear",
+    "api:bloc-year-totals": "blocyear",
+    "api:round-detail": "votinground",
+    "api:document-detail": "publication",
+    "api:document-download": "publication",
 }
 
 # Admin model pages for staff: per model, per role, status per action.
@@ -285,6 +314,13 @@ ADMIN_MODELS |= {
         "secretariat": READ_NO_DELETE,
         "other_secretariat": READ_NO_DELETE | OUT_OF_SCOPE,
     },
+    # API tokens: issued and revoked by administrators only, never edited.
+    "apitoken": {
+        "superuser": READ | {"add": OK, "delete": FORBIDDEN},
+        "ministry": HIDDEN,
+        "secretariat": HIDDEN,
+        "other_secretariat": HIDDEN,
+    },
     # The archive is read-only for everyone.
     "publication": {
         "superuser": READ_NO_DELETE,
@@ -318,6 +354,12 @@ ADMIN_OTHER = {
     "admin:pledges_value_process_import": {"*": NOT_ALLOWED},  # POST only
     "admin:pledges_value_export": {"*": OK},
     "admin:pledges_reportingyear_totals": REPORTING_PAGES,
+    # A copy signed outside the portal: the year's secretariat uploads it.
+    "admin:reports_publication_signed_copy": {
+        "ministry": FORBIDDEN,
+        "other_secretariat": NOT_FOUND,
+        "*": OK,
+    },
 }
 
 
@@ -369,6 +411,11 @@ def _objects(world):
         "publication": report_services.document_publish(
             bloc_year=year, kind="pledge", actor=world.users["secretariat"]
         ).pk,
+        "apitoken": report_services.api_token_issue(
+            user=world.users["board_officer"],
+            name="walk",
+            actor=world.users["superuser"],
+        )[0].pk,
         "ministry": world.own.ministry_id,
         "bloc": world.own.pk,
         "board": world.own_boards[0].pk,
@@ -399,6 +446,10 @@ def _cases(world):
             "admin:pledges_reportingyear_totals",
         ):
             url = "/" + route.replace("<int:pk>", str(ids["reportingyear"]))
+            cases.append((name, url, ADMIN_OTHER[name]))
+            continue
+        if name == "admin:reports_publication_signed_copy":
+            url = "/" + route.replace("<int:pk>", str(ids["publication"]))
             cases.append((name, url, ADMIN_OTHER[name]))
             continue
         if route.startswith("admin/^(?P<app_label>"):

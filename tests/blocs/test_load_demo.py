@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_otp.oath import totp
 
-from blocs.demo import DEMO_TOTP_SECRET
+from demodata.blocs import DEMO_TOTP_SECRET
 from blocs.models import Bloc, BlocYear, Membership
 from tests.demo import demo_loaded
 
