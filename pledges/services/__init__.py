@@ -1,5 +1,11 @@
 """Every state change of the pledges app goes through these functions."""
 
+from pledges.services.catalogue import (
+    indicator_delete,
+    indicator_save,
+    rule_delete,
+    rule_save,
+)
 from pledges.services.evidence import evidence_add, evidence_check
 from pledges.services.reporting import (
     Entry,
@@ -32,12 +38,16 @@ __all__ = [
     "StaleEditError",
     "evidence_add",
     "evidence_check",
+    "indicator_delete",
+    "indicator_save",
     "indicators_copy",
     "last_year_values",
     "pledge_close",
     "pledge_create",
     "pledge_open",
     "pledge_sign",
+    "rule_delete",
+    "rule_save",
     "submission_approve",
     "submission_findings",
     "submission_locks",

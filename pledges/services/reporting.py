@@ -267,17 +267,7 @@ def submission_findings(submission: Submission) -> list[calc.Finding]:
     actual = {v.indicator.code: v.actual for v in values if v.indicator.is_numeric}
     plan = {v.indicator.code: v.plan for v in values if v.indicator.has_plan}
     rules = [
-        calc.Rule(
-            id=r.pk,
-            message=r.name,
-            severity=r.severity,
-            kind=r.kind,
-            left=r.left,
-            operator=r.operator,
-            right=r.right,
-            threshold=r.threshold,
-        )
-        for r in submission.bloc_year.validation_rules.filter(active=True)
+        r.as_rule() for r in submission.bloc_year.validation_rules.filter(active=True)
     ]
     return calc.evaluate(rules, actual, plan, last_year_values(submission))
 
