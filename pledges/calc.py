@@ -187,3 +187,65 @@ def evaluate(
             continue
         findings += RULE_KINDS[rule.kind].evaluate(rule, actual, plan, last_year)
     return findings
+
+
+# Plausibility ----------------------------------------------------------------------
+
+# A figure this many times above or below its reference is most likely in
+# the wrong unit (tỷ đồng for triệu USD, triệu for tỷ: a thousand times): the board
+# checks it before submitting, the secretariat confirms it when approving.
+OUTLIER_FACTOR = Decimal(100)
+# The bloc's median means something only with a few other boards reporting.
+MIN_PEERS = 2
+
+
+@dataclass(frozen=True)
+class Outlier:
+    code: str
+    value: Decimal
+    reference: Decimal
+    basis: str  # "history": the board's last year; "peers": the bloc's median
+
+
+def median(numbers: list[Decimal]) -> Decimal | None:
+    ordered = sorted(numbers)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _far(value: Decimal, reference: Decimal, factor: Decimal) -> bool:
+    value, reference = abs(value), abs(reference)
+    return value >= reference * factor or reference >= value * factor
+
+
+def outliers(
+    actual: Figures,
+    last_year: Figures,
+    peers: Mapping[str, list[Decimal]],
+    factor: Decimal = OUTLIER_FACTOR,
+) -> list[Outlier]:
+    """A board's figures ``factor`` times or more above or below its own
+    last year's, or, without one, the median of the bloc's other boards this
+    year (``peers``: their figures by code). Zeros compare with nothing: a
+    board may start or stop an activity."""
+    found = []
+    for code, value in actual.items():
+        if not value:
+            continue
+        before = last_year.get(code)
+        if before:
+            # The board's own history is the better reference: boards of a
+            # bloc differ a hundredfold in size, one board from year to year
+            # seldom does.
+            if _far(value, before, factor):
+                found.append(Outlier(code, value, before, "history"))
+            continue
+        others = [p for p in peers.get(code, ()) if p]
+        middle = median(others) if len(others) >= MIN_PEERS else None
+        if middle and _far(value, middle, factor):
+            found.append(Outlier(code, value, middle, "peers"))
+    return found

@@ -466,6 +466,11 @@ class Value(models.Model):
     text = models.TextField(_("text answer"), blank=True)
     note = models.TextField(_("note"), blank=True)
     flagged = models.BooleanField(_("flagged by the secretariat"), default=False)
+    # Set on approval for a figure far from the board's history or the bloc's
+    # median that the secretariat confirmed: totals including it say so.
+    outlier_confirmed = models.BooleanField(
+        _("unusual figure confirmed"), default=False
+    )
 
     class Meta:
         verbose_name = _("value")

@@ -22,6 +22,7 @@ from pledges.services.review import (
     submission_approve,
     submission_reopen,
     submission_return,
+    submission_unusual_figures,
 )
 from pledges.services.setup import (
     indicators_copy,
@@ -56,5 +57,6 @@ __all__ = [
     "submission_return",
     "submission_save",
     "submission_submit",
+    "submission_unusual_figures",
     "submissions_prepare",
 ]

@@ -14,6 +14,7 @@ from blocs.services import audit_record
 from pledges import calc
 from pledges.models import ABSOLUTE_MAX, Submission, Value
 from pledges.permissions import can_edit_submission
+from pledges.services.plausibility import outlier_message, submission_outliers
 
 S = Submission.Status
 
@@ -301,6 +302,14 @@ def submission_submit(
         % {"rule": f.rule.message, "codes": ", ".join(f.codes)}
         for f in findings
         if not f.is_error and not any(notes.get(code, "").strip() for code in f.codes)
+    ]
+    names = dict(sub.values.values_list("indicator__code", "indicator__name"))
+    problems += [
+        outlier_message(o, names.get(o.code, o.code))
+        + " "
+        + _("If it is right, add a note to confirm it.")
+        for o in submission_outliers(sub, last_year_values(sub))
+        if not notes.get(o.code, "").strip()
     ]
     if problems:
         raise ValidationError(list(dict.fromkeys(problems)))
