@@ -303,14 +303,19 @@ def submission_submit(
         for f in findings
         if not f.is_error and not any(notes.get(code, "").strip() for code in f.codes)
     ]
-    names = dict(sub.values.values_list("indicator__code", "indicator__name"))
-    problems += [
-        outlier_message(o, names.get(o.code, o.code))
-        + " "
-        + _("If it is right, add a note to confirm it.")
+    unusual = [
+        o
         for o in submission_outliers(sub, last_year_values(sub))
         if not notes.get(o.code, "").strip()
     ]
+    if unusual:
+        names = dict(sub.values.values_list("indicator__code", "indicator__name"))
+        problems += [
+            outlier_message(o, names.get(o.code, o.code))
+            + " "
+            + _("If it is right, add a note to confirm it.")
+            for o in unusual
+        ]
     if problems:
         raise ValidationError(list(dict.fromkeys(problems)))
     old = sub.status
