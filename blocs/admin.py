@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from blocs import permissions, services
-from blocs.forms import MembershipForm
+from blocs.forms import MembershipForm, NumberField
 from blocs.models import AuditEvent, Bloc, BlocYear, Board, Membership, Ministry, User
 from blocs.selectors import bloc_years_with_leaders
 
@@ -51,6 +52,11 @@ class BlocYearFilter(admin.RelatedOnlyFieldListFilter):
         return [(year.pk, str(year)) for year in years]
 
 
+# Figures typed in the admin are read as strictly as the boards' own form
+# (blocs/numbers.py) and shown the user's way: 2.470,7 in Vietnamese.
+NUMBER_FIELDS = {models.DecimalField: {"form_class": NumberField}}
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Admin whose rows come only from the user's scoped queryset.
 
@@ -59,6 +65,7 @@ class ScopedAdmin(admin.ModelAdmin):
     """
 
     scope = None
+    formfield_overrides = NUMBER_FIELDS
 
     def get_queryset(self, request):
         qs = self.scope(request.user)

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
@@ -6,6 +8,7 @@ from django.utils import timezone
 from django.utils.dateformat import time_format
 from django.utils.translation import gettext_lazy as _
 
+from blocs import numbers
 from blocs.backends import login_locked_until
 from blocs.models import Membership
 
@@ -77,3 +80,45 @@ class TwoFactorCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         return "".join(self.cleaned_data["code"].split())
+
+
+class NumberField(forms.DecimalField):
+    """A decimal typed the way the user's language writes it (2.470,7 in
+    Vietnamese, 2,470.7 in English), read by ``blocs.numbers``: malformed
+    or ambiguous input is refused with the expected format, never guessed."""
+
+    def __init__(self, **kwargs):
+        # Localized: shown as the language writes it, in a text input (a
+        # browser's number input would refuse "2.470,7").
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return Decimal(value)
+        try:
+            return numbers.parse(str(value), numbers.active_style())
+        except numbers.NumberError as error:
+            raise ValidationError(error.message, code="invalid") from None
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number typed the user's way (2.470 in Vietnamese)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "numeric")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        try:
+            return numbers.parse_whole(str(value), numbers.active_style())
+        except numbers.NumberError as error:
+            raise ValidationError(error.message, code="invalid") from None

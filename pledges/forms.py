@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from blocs.forms import NumberField, WholeNumberField
 from blocs.templatetags.vn import num
 from pledges import calc
 from pledges.models import (
@@ -47,7 +48,8 @@ def _number_field(
     indicator: Indicator, label: str, disabled: bool, messages: dict | None = None
 ) -> forms.Field:
     """A number field in the user's language: 2.470,7 in Vietnamese, 2,470.7 in
-    English, bounded by the indicator's range (the bound shown the same way).
+    English (read strictly, see blocs/numbers.py), bounded by the indicator's
+    range (the bound shown the same way).
     ``messages`` keeps the bound messages already worded for this form: most
     indicators share a range, and formatting it costs more than the field."""
     limit = indicator.max_value if indicator.max_value is not None else ABSOLUTE_MAX
@@ -64,15 +66,12 @@ def _number_field(
     bounds = {
         "validators": validators,
         "required": False,
-        "localize": True,
         "label": label,
         "disabled": disabled,
     }
     if indicator.kind == K.INTEGER:
-        return forms.IntegerField(**bounds)
-    return forms.DecimalField(
-        max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **bounds
-    )
+        return WholeNumberField(**bounds)
+    return NumberField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **bounds)
 
 
 YES_NO = [("", "—"), ("1", _("Yes")), ("0", _("No"))]

@@ -10,12 +10,14 @@ secretariat's spreadsheets (one row per board and indicator).
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from blocs.models import BlocYear, Board
+from pledges import calc
 
 # Every figure fits here: 16 integer digits, 4 decimals (2.331,663 million USD).
 MAX_DIGITS, DECIMAL_PLACES = 20, 4
@@ -90,9 +92,57 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
 
+    def clean(self):
+        """A code that this year's rules name cannot change under them."""
+        super().clean()
+        if self.pk is None:
+            return
+        old = Indicator.objects.filter(pk=self.pk).values_list("code", flat=True)
+        old_code = old.first()
+        if old_code is None or old_code == self.code:
+            return
+        rules = ValidationRule.objects.filter(bloc_year=self.bloc_year_id)
+        if any(
+            old_code in calc.parse_codes(r.left) + calc.parse_codes(r.right)
+            for r in rules
+        ):
+            raise ValidationError(
+                {
+                    "code": _(
+                        "This year's validation rules use the code %(code)s: "
+                        "change them first."
+                    )
+                    % {"code": old_code}
+                }
+            )
+
     @property
     def is_numeric(self) -> bool:
         return self.kind in (self.Kind.INTEGER, self.Kind.DECIMAL, self.Kind.BOOLEAN)
+
+
+# A required field of a rule kind as the database checks it; clean() checks
+# the same, and more (codes well formed and in the catalogue).
+RULE_FIELD_GIVEN = {
+    "left": ~Q(left=""),
+    "right": ~Q(right=""),
+    "operator": Q(operator__in=list(calc.OPERATORS)),
+    # SQL passes a check that is NULL: say "not null" outright.
+    "threshold": Q(threshold__isnull=False, threshold__gte=0),
+}
+RULE_FIELD_MISSING = {
+    "left": _("Give at least one indicator code (codes joined by +)."),
+    "right": _("Give at least one indicator code (codes joined by +)."),
+    "operator": _("Choose an operator."),
+    "threshold": _("Give a threshold of 0 or more."),
+}
+
+
+def _all_given(fields: tuple[str, ...]) -> Q:
+    condition = Q()
+    for name in fields:
+        condition &= RULE_FIELD_GIVEN[name]
+    return condition
 
 
 class ValidationRule(models.Model):
@@ -149,9 +199,64 @@ class ValidationRule(models.Model):
         verbose_name = _("validation rule")
         verbose_name_plural = _("validation rules")
         ordering = ["bloc_year", "severity", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=list(calc.RULE_KINDS)),
+                name="validationrule_kind_known",
+                violation_error_message=_("Choose a kind of rule."),
+            ),
+            # One per kind, from the kinds' table: a rule stored without a
+            # field its kind needs would break every board's submission.
+            *(
+                models.CheckConstraint(
+                    condition=~Q(kind=kind) | _all_given(spec.required),
+                    name=f"validationrule_{kind}_complete",
+                    violation_error_message=_(
+                        "This kind of rule lacks a field it needs."
+                    ),
+                )
+                for kind, spec in calc.RULE_KINDS.items()
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        """Refuse a rule without what its kind needs (calc.RULE_KINDS), or
+        naming indicators that are not in its year's catalogue."""
+        super().clean()
+        errors = {
+            name: RULE_FIELD_MISSING[name]
+            for name in calc.rule_missing(self)
+            if name in RULE_FIELD_MISSING
+        }
+        if self.bloc_year_id is not None:
+            known = set(self.bloc_year.indicators.values_list("code", flat=True))
+            for name in ("left", "right"):
+                codes = calc.parse_codes(getattr(self, name))
+                unknown = [code for code in codes if code not in known]
+                if unknown and name not in errors:
+                    errors[name] = ValidationError(
+                        _("Not in this year's catalogue: %(codes)s."),
+                        params={"codes": ", ".join(unknown)},
+                        code="unknown_code",
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+    def as_rule(self) -> calc.Rule:
+        """The rule as the arithmetic of pledges/calc.py takes it."""
+        return calc.Rule(
+            id=self.pk,
+            message=self.name,
+            severity=self.severity,
+            kind=self.kind,
+            left=self.left,
+            operator=self.operator,
+            right=self.right,
+            threshold=self.threshold,
+        )
 
 
 class Pledge(models.Model):
@@ -361,6 +466,11 @@ class Value(models.Model):
     text = models.TextField(_("text answer"), blank=True)
     note = models.TextField(_("note"), blank=True)
     flagged = models.BooleanField(_("flagged by the secretariat"), default=False)
+    # Set on approval for a figure far from the board's history or the bloc's
+    # median that the secretariat confirmed: totals including it say so.
+    outlier_confirmed = models.BooleanField(
+        _("unusual figure confirmed"), default=False
+    )
 
     class Meta:
         verbose_name = _("value")

@@ -188,6 +188,9 @@ def completeness_for_year(bloc_year: BlocYear) -> list[CompletenessRow]:
 class TotalRow:
     indicator: Indicator
     total: calc.Total
+    # How many of the summed figures the secretariat confirmed as unusual
+    # (far from the board's history or the bloc's median) when approving.
+    unusual: int = 0
 
 
 def bloc_totals(bloc_year: BlocYear, *, approved_only: bool = False) -> list[TotalRow]:
@@ -201,11 +204,16 @@ def bloc_totals(bloc_year: BlocYear, *, approved_only: bool = False) -> list[Tot
     if approved_only:
         values = values.filter(submission__status=Submission.Status.APPROVED)
     pairs: dict[int, list] = defaultdict(list)
-    for indicator_id, actual, plan in values.values_list(
-        "indicator_id", "actual", "plan"
+    unusual: dict[int, int] = defaultdict(int)
+    for indicator_id, actual, plan, confirmed in values.values_list(
+        "indicator_id", "actual", "plan", "outlier_confirmed"
     ):
         pairs[indicator_id].append((actual, plan))
-    return [TotalRow(i, calc.bloc_total(i.code, pairs[i.pk])) for i in indicators]
+        unusual[indicator_id] += bool(confirmed and actual is not None)
+    return [
+        TotalRow(i, calc.bloc_total(i.code, pairs[i.pk]), unusual[i.pk])
+        for i in indicators
+    ]
 
 
 def submissions_for_review(*, user: User) -> QuerySet[Submission]:

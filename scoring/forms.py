@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from blocs.forms import NumberField
 from blocs.templatetags.vn import num
 from pledges.forms import plain
 from scoring.models import POINTS, Assessment, Candidate, Criterion
@@ -58,10 +59,9 @@ class SelfAssessmentForm(forms.Form):
                 empty_value=None,
                 required=False,
             )
-        return forms.DecimalField(
+        return NumberField(
             label=label,
             required=False,
-            localize=True,
             max_digits=POINTS["max_digits"],
             decimal_places=POINTS["decimal_places"],
             validators=[

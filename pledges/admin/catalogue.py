@@ -37,6 +37,16 @@ class IndicatorAdmin(YearScopedAdmin):
     list_select_related = ["bloc_year__bloc"]
     ordering = ["bloc_year", "order", "code"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["bloc_year"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: checked and written to the audit trail.
+        services.indicator_save(indicator=obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        services.indicator_delete(indicator=obj, actor=request.user)
+
 
 @admin.register(ValidationRule)
 class ValidationRuleAdmin(YearScopedAdmin):
@@ -60,6 +70,17 @@ class ValidationRuleAdmin(YearScopedAdmin):
     ]
     search_fields = ["name", "left", "right"]
     list_select_related = ["bloc_year__bloc"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["bloc_year"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: an incomplete rule was already refused by the
+        # form (ValidationRule.clean), and the change is audited.
+        services.rule_save(rule=obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        services.rule_delete(rule=obj, actor=request.user)
 
 
 class CommitmentInline(admin.TabularInline):

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from blocs.admin import ScopedAdmin
+from blocs.models import BlocYear
 from blocs.permissions import bloc_years_visible_to
 from pledges import permissions
 
@@ -40,8 +41,12 @@ class YearScopedAdmin(ScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "bloc_year":
-            kwargs["queryset"] = bloc_years_visible_to(request.user).select_related(
-                "bloc"
+            # Only years that can still change: a closed year is offered
+            # nowhere, so a form never gets as far as the service's refusal.
+            kwargs["queryset"] = (
+                bloc_years_visible_to(request.user)
+                .exclude(status=BlocYear.Status.CLOSED)
+                .select_related("bloc")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -67,6 +67,29 @@ class ReopenForm(forms.Form):
     )
 
 
+class ConfirmUnusualForm(forms.Form):
+    """One box per unusual figure of the reports being approved: the
+    secretariat confirms each (the service refuses a report with one left)."""
+
+    def __init__(self, *args, unusual: list[tuple[Submission, str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        for sub, code, text in unusual:
+            self.fields[f"confirm_{sub.pk}_{code}"] = forms.BooleanField(
+                label=f"{sub.board.short_name} — {text}",
+                required=False,
+                help_text=_("Confirmed: the figure is right, in the right unit."),
+            )
+        self.unusual = unusual
+
+    def confirmed(self, submission: Submission) -> set[str]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            code
+            for sub, code, _text in self.unusual
+            if sub.pk == submission.pk and data.get(f"confirm_{sub.pk}_{code}")
+        }
+
+
 @admin.register(Submission)
 class SubmissionAdmin(ScopedAdmin):
     scope = staticmethod(permissions.submissions_visible_to)
@@ -126,11 +149,34 @@ class SubmissionAdmin(ScopedAdmin):
 
     @admin.action(description=_("Approve"), permissions=["change"])
     def approve(self, request, queryset):
+        reviewable = self._reviewable(
+            request, queryset.select_related("bloc_year", "board")
+        )
+        # Figures far from the board's history or the bloc's median are
+        # listed first, each to be confirmed (issue 12: unit slips).
+        unusual = [
+            (sub, code, text)
+            for sub in reviewable
+            if sub.status == Submission.Status.SUBMITTED
+            for code, text in services.submission_unusual_figures(sub)
+        ]
+        applying = "apply" in request.POST
+        form = ConfirmUnusualForm(request.POST if applying else None, unusual=unusual)
+        if unusual and not applying:
+            return self._intermediate(
+                request,
+                reviewable,
+                form,
+                _("Approve: confirm each unusual figure"),
+                "approve",
+            )
         done = run_each(
             self,
             request,
-            self._reviewable(request, queryset.select_related("bloc_year", "board")),
-            lambda s: services.submission_approve(submission=s, actor=request.user),
+            reviewable,
+            lambda s: services.submission_approve(
+                submission=s, actor=request.user, confirmed=form.confirmed(s)
+            ),
         )
         report_done(
             self,

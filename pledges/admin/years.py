@@ -169,6 +169,7 @@ class ReportingYearAdmin(ScopedAdmin):
     def totals_view(self, request, pk):
         year = self._year(request, pk)
         approved_only = request.GET.get("approved") == "1"
+        rows = selectors.bloc_totals(year, approved_only=approved_only)
         return TemplateResponse(
             request,
             "admin/pledges/reportingyear/totals.html",
@@ -176,7 +177,8 @@ class ReportingYearAdmin(ScopedAdmin):
                 **self.admin_site.each_context(request),
                 "title": _("Bloc totals %(year)s") % {"year": year},
                 "year": year,
-                "rows": selectors.bloc_totals(year, approved_only=approved_only),
+                "rows": rows,
+                "unusual": any(row.unusual for row in rows),
                 "approved_only": approved_only,
                 "opts": self.model._meta,
             },

@@ -1,5 +1,11 @@
 """Every state change of the pledges app goes through these functions."""
 
+from pledges.services.catalogue import (
+    indicator_delete,
+    indicator_save,
+    rule_delete,
+    rule_save,
+)
 from pledges.services.evidence import evidence_add, evidence_check
 from pledges.services.reporting import (
     Entry,
@@ -16,6 +22,7 @@ from pledges.services.review import (
     submission_approve,
     submission_reopen,
     submission_return,
+    submission_unusual_figures,
 )
 from pledges.services.setup import (
     commitments_build,
@@ -41,6 +48,8 @@ __all__ = [
     "evidence_add",
     "evidence_check",
     "indicator_build",
+    "indicator_delete",
+    "indicator_save",
     "indicators_copy",
     "last_year_values",
     "pledge_build",
@@ -50,6 +59,8 @@ __all__ = [
     "pledge_sign",
     "rule_build",
     "signature_build",
+    "rule_delete",
+    "rule_save",
     "submission_approve",
     "submission_build",
     "submission_findings",
@@ -59,6 +70,7 @@ __all__ = [
     "submission_return",
     "submission_save",
     "submission_submit",
+    "submission_unusual_figures",
     "submissions_prepare",
     "value_build",
 ]

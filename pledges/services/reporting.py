@@ -14,6 +14,7 @@ from blocs.services import audit_record
 from pledges import calc
 from pledges.models import ABSOLUTE_MAX, Submission, Value
 from pledges.permissions import can_edit_submission
+from pledges.services.plausibility import outlier_message, submission_outliers
 
 S = Submission.Status
 
@@ -267,17 +268,7 @@ def submission_findings(submission: Submission) -> list[calc.Finding]:
     actual = {v.indicator.code: v.actual for v in values if v.indicator.is_numeric}
     plan = {v.indicator.code: v.plan for v in values if v.indicator.has_plan}
     rules = [
-        calc.Rule(
-            id=r.pk,
-            message=r.name,
-            severity=r.severity,
-            kind=r.kind,
-            left=r.left,
-            operator=r.operator,
-            right=r.right,
-            threshold=r.threshold,
-        )
-        for r in submission.bloc_year.validation_rules.filter(active=True)
+        r.as_rule() for r in submission.bloc_year.validation_rules.filter(active=True)
     ]
     return calc.evaluate(rules, actual, plan, last_year_values(submission))
 
@@ -312,6 +303,19 @@ def submission_submit(
         for f in findings
         if not f.is_error and not any(notes.get(code, "").strip() for code in f.codes)
     ]
+    unusual = [
+        o
+        for o in submission_outliers(sub, last_year_values(sub))
+        if not notes.get(o.code, "").strip()
+    ]
+    if unusual:
+        names = dict(sub.values.values_list("indicator__code", "indicator__name"))
+        problems += [
+            outlier_message(o, names.get(o.code, o.code))
+            + " "
+            + _("If it is right, add a note to confirm it.")
+            for o in unusual
+        ]
     if problems:
         raise ValidationError(list(dict.fromkeys(problems)))
     old = sub.status

@@ -1,6 +1,7 @@
 """The secretariat's review: approve, return with a reason, reopen."""
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +13,8 @@ from blocs.services import audit_record
 from pledges import hooks
 from pledges.models import Submission
 from pledges.permissions import can_review_submission
+from pledges.services.plausibility import outlier_message, submission_outliers
+from pledges.services.reporting import last_year_values
 
 S = Submission.Status
 
@@ -35,17 +38,49 @@ def _save(sub: Submission, actor: User, action: str, changes: dict) -> Submissio
     return sub
 
 
+def submission_unusual_figures(submission: Submission) -> list[tuple[str, str]]:
+    """(indicator code, what to check) for each figure of the submission that
+    is far from the board's history or the bloc's median: the secretariat
+    confirms each when approving."""
+    found = submission_outliers(submission, last_year_values(submission))
+    names = dict(submission.values.values_list("indicator__code", "indicator__name"))
+    return [(o.code, outlier_message(o, names.get(o.code, o.code))) for o in found]
+
+
 @transaction.atomic
-def submission_approve(*, submission: Submission, actor: User) -> Submission:
+def submission_approve(
+    *, submission: Submission, actor: User, confirmed: Collection[str] = ()
+) -> Submission:
+    """Approve a submitted report. Each unusual figure (see
+    ``submission_unusual_figures``) must be among the ``confirmed`` indicator
+    codes; it is then marked, and bloc totals that include it say so."""
     sub = _lock(submission, actor)
     if sub.status != S.SUBMITTED:
         raise ValidationError(
             _("%(board)s: only a submitted report can be approved (it is %(status)s)."),
             params={"board": sub.board.short_name, "status": sub.get_status_display()},
         )
+    unusual = submission_unusual_figures(sub)
+    unconfirmed = [text for code, text in unusual if code not in confirmed]
+    if unconfirmed:
+        raise ValidationError(
+            [
+                _("%(board)s: confirm each unusual figure to approve.")
+                % {"board": sub.board.short_name},
+                *unconfirmed,
+            ]
+        )
+    codes = [code for code, _text in unusual]
+    sub.values.exclude(indicator__code__in=codes).filter(outlier_confirmed=True).update(
+        outlier_confirmed=False
+    )
+    sub.values.filter(indicator__code__in=codes).update(outlier_confirmed=True)
     sub.status = S.APPROVED
     sub.reviewed_at, sub.reviewed_by = timezone.now(), actor
-    sub = _save(sub, actor, "submission.approve", {"status": [S.SUBMITTED, S.APPROVED]})
+    changes = {"status": [S.SUBMITTED, S.APPROVED]}
+    if codes:
+        changes["confirmed_unusual"] = codes
+    sub = _save(sub, actor, "submission.approve", changes)
     hooks.figures_changed(sub)
     return sub
 

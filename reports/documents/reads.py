@@ -115,6 +115,7 @@ def _totals(
             "actual": num(row.total.actual),
             "percent": percent(row.total.percent),
             "reported": row.total.reported,
+            "unusual": row.unusual,
         }
         for row in bloc_totals(bloc_year, approved_only=approved_only)
         if row.indicator.pk in wanted

@@ -63,6 +63,7 @@ def build_summary(bloc_year: BlocYear) -> dict:
         for row in bloc_totals(bloc_year, approved_only=approved_only)
         if row.total.actual is not None and row.indicator.kind != Indicator.Kind.BOOLEAN
     ]
+    bloc_rows = list(_totals(bloc_year, summed, approved_only).values())
     approved = bloc_year.submissions.filter(status=Submission.Status.APPROVED).count()
     scores = Score.objects.filter(bloc_year=bloc_year).select_related("board")
     next_head, next_deputy = _next_leaders(bloc_year)
@@ -76,7 +77,8 @@ def build_summary(bloc_year: BlocYear) -> dict:
         "approved_only": approved_only,
         "approved_count": approved,
         "tables": tables,
-        "bloc_totals": list(_totals(bloc_year, summed, approved_only).values()),
+        "bloc_totals": bloc_rows,
+        "unusual_totals": any(t["unusual"] for t in bloc_rows),
         "chart_title": tables[0]["name"] if tables else "",
         "chart_svg": bar_chart_svg(chart_rows) if chart_rows else "",
         "shortcomings": bloc_year.note.strip(),

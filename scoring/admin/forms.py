@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from blocs.forms import NumberField, WholeNumberField
 from blocs.models import BlocYear, Board
 from pledges.forms import plain
 from scoring.models import POINTS, Assessment, Candidate, Criterion, VotingRound
@@ -41,7 +42,7 @@ class RoundCreateForm(forms.Form):
         ],
         initial=MEMBERS,
     )
-    top = forms.IntegerField(
+    top = WholeNumberField(
         label=_("Only the best"),
         min_value=1,
         required=False,
@@ -68,15 +69,15 @@ class RoundCreateForm(forms.Form):
 class PaperTallyForm(forms.Form):
     """The count of a paper vote; one "votes" field per candidate board."""
 
-    issued = forms.IntegerField(label=_("Ballots issued"), min_value=0)
-    valid = forms.IntegerField(label=_("Valid ballots"), min_value=0)
-    invalid = forms.IntegerField(label=_("Invalid ballots"), min_value=0)
+    issued = WholeNumberField(label=_("Ballots issued"), min_value=0)
+    valid = WholeNumberField(label=_("Valid ballots"), min_value=0)
+    invalid = WholeNumberField(label=_("Invalid ballots"), min_value=0)
 
     def __init__(self, *args, candidates: list[Candidate], **kwargs):
         super().__init__(*args, **kwargs)
         self.candidates = candidates
         for c in candidates:
-            self.fields[f"votes_{c.board_id}"] = forms.IntegerField(
+            self.fields[f"votes_{c.board_id}"] = WholeNumberField(
                 label=c.board.short_name,
                 min_value=0,
                 initial=c.paper_votes if c.paper_votes is not None else 0,
@@ -137,9 +138,8 @@ class AssessmentMatrixForm(forms.Form):
                 key = f"{board.pk}_{criterion.pk}"
                 stored = given.get((board.pk, criterion.pk))
                 names = {"board": board.short_name, "criterion": criterion.code}
-                self.fields[f"points_{key}"] = forms.DecimalField(
+                self.fields[f"points_{key}"] = NumberField(
                     required=False,
-                    localize=True,
                     max_digits=POINTS["max_digits"],
                     decimal_places=POINTS["decimal_places"],
                     initial=plain(stored.points) if stored else None,

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from blocs.admin import BlocYearFilter, ScopedAdmin
+from blocs.admin import NUMBER_FIELDS, BlocYearFilter, ScopedAdmin
 from blocs.models import BlocYear, Membership
 from blocs.permissions import bloc_years_visible_to
 from blocs.services import audit_record
@@ -70,6 +70,7 @@ class CriterionInlineFormSet(BaseInlineFormSet):
 
 class CriterionInline(admin.TabularInline):
     model = Criterion
+    formfield_overrides = NUMBER_FIELDS
     formset = CriterionInlineFormSet
     fk_name = "scale"
     extra = 0

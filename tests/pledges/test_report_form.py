@@ -183,8 +183,8 @@ def test_english_numbers_in_english(reporting, own, client_for):
 @pytest.mark.parametrize(
     ("code", "typed", "message"),
     [
-        ("new-capital-usd", "abc", "Nhập một số."),
-        ("new-projects", "12,5", "Nhập một số nguyên."),
+        ("new-capital-usd", "abc", "Nhập một số theo dạng 2.470,7"),
+        ("new-projects", "12,5", "Nhập một số nguyên theo dạng 2.470,"),
         ("new-projects", "-3", "Không được là số âm."),
         (
             "export",
@@ -216,6 +216,39 @@ def test_bad_numbers_are_refused_next_to_the_field(
     assert message in str(response.context["form"].errors[field])
     assert message in response.text
     assert f'value="{typed}"' in response.text  # what was typed is kept
+    assert _stored(own) == before
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "message"),
+    [
+        ("en", "2,5", "“2,5” is ambiguous: write 2.5."),
+        ("en", "0,00001", "write 0.00001."),
+        ("en", "1,2,3", "Enter a number written like 2,470.7"),
+        ("en", "12,5,", "Enter a number written like 2,470.7"),
+        ("en", "1_000", "Enter a number written like 2,470.7"),
+        ("vi", "1.2.3", "Nhập một số theo dạng 2.470,7"),
+        ("vi", "1,2,3", "Nhập một số theo dạng 2.470,7"),
+        ("vi", "12,5,", "Nhập một số theo dạng 2.470,7"),
+        ("vi", "1_000", "Nhập một số theo dạng 2.470,7"),
+        ("vi", "2,470.7", "“2,470.7” không rõ nghĩa: hãy viết 2.470,7."),
+    ],
+)
+def test_malformed_or_ambiguous_numbers_are_refused_never_multiplied(
+    reporting, own, client_for, language, typed, message
+):
+    """Django's localized field read "2,5" in English as 25 and "1.2.3" in
+    Vietnamese as 123: now refused with the expected format, nothing stored."""
+    client = _officer(reporting, client_for)
+    client.post(reverse("set_language"), {"language": language})
+    before = _stored(own)
+    data = form_data(own)
+    field = f"plan_{indicator(own.bloc_year, 'new-capital-usd').pk}"
+    data[field] = typed
+    response = client.post(_url(own), {**data, "action": "save"})
+    assert response.status_code == 400
+    assert message in str(response.context["form"].errors[field])
+    assert f'value="{typed}"' in response.text
     assert _stored(own) == before
 
 
@@ -497,8 +530,10 @@ def test_locked_plans_show_disabled_plan_inputs_only(reporting, own, client_for)
     year.save()
     page = _officer(reporting, client_for).get(_url(own)).text
     plan = indicator(own.bloc_year, "export").pk
-    assert f'name="plan_{plan}" disabled id="id_plan_{plan}">' in page
-    assert f'name="actual_{plan}" id="id_actual_{plan}">' in page
+    assert (
+        f'name="plan_{plan}" inputmode="decimal" disabled id="id_plan_{plan}">' in page
+    )
+    assert f'name="actual_{plan}" inputmode="decimal" id="id_actual_{plan}">' in page
 
 
 def test_refused_entry_is_marked_next_to_its_input(reporting, own, client_for):
@@ -507,7 +542,8 @@ def test_refused_entry_is_marked_next_to_its_input(reporting, own, client_for):
     page = _officer(reporting, client_for).post(_url(own), data).text
     assert (
         f'<input type="text" name="{field}" value="&lt;b&gt;12,5&lt;/b&gt;" '
-        f'aria-invalid="true" aria-describedby="id_{field}_error" id="id_{field}">'
+        f'inputmode="numeric" aria-invalid="true" '
+        f'aria-describedby="id_{field}_error" id="id_{field}">'
         f'<ul class="errorlist" id="id_{field}_error"><li>'
     ) in page
     assert "<b>12,5</b>" not in page

@@ -367,13 +367,20 @@ def test_a_task_without_indicator_is_assessed_yes_or_no(world, client_for):
     assert _self(world) == [("B4", D(2), "")]
 
 
+NUMBER_FORMAT = (
+    "Enter a number written like %(example)s: “%(thousand)s” between groups of "
+    "three digits, “%(decimal)s” before the decimals, nothing else."
+)
+
+
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
         ("9", "Must not exceed %(max)s."),  # C1 is worth 8
         ("-1", "Must not be negative."),
         ("1.000", "Must not exceed %(max)s."),  # one thousand, in Vietnamese
-        ("abc", "Enter a number."),
+        ("abc", NUMBER_FORMAT),
+        ("1,2,3", NUMBER_FORMAT),  # was read as 123: refused, never guessed
     ],
 )
 def test_self_assessment_refuses_bad_points_and_changes_nothing(
@@ -395,7 +402,8 @@ def test_self_assessment_refuses_bad_points_and_changes_nothing(
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert list(errors) == [f"points_{c['C1'].pk}"]  # next to its own field
-    expected = vi(message) % {"max": "8"} if "%" in message else vi(message)
+    params = {"max": "8", "example": "2.470,7", "thousand": ".", "decimal": ","}
+    expected = vi(message) % params if "%" in message else vi(message)
     assert errors[f"points_{c['C1'].pk}"] == [expected]
     assert expected in response.text
     assert _self(scored) == before  # the valid C2 was not saved either
