@@ -19,8 +19,8 @@ def main(runs: int) -> None:
 
     from blocs.models import BlocYear
     from demodata import scale
-    from reports import documents, signing
     from demodata.democa import write_demo_ca
+    from reports import documents, signing
 
     folder = Path(tempfile.mkdtemp(prefix="portal-bench-ca-"))
     paths = write_demo_ca(folder, password=PASSWORD)

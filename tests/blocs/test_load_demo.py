@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_otp.oath import totp
 
-from demodata.blocs import DEMO_TOTP_SECRET
 from blocs.models import Bloc, BlocYear, Membership
+from demodata.blocs import DEMO_TOTP_SECRET
 from tests.demo import demo_loaded
 
 PASSWORD = "demo-portal-2026"

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from reports import services
 from demodata.democa import DEMO_SIGNER
+from reports import services
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from blocs.models import AuditEvent
-from reports import services, signing
 from demodata.democa import DEMO_SIGNER, issue
+from reports import services, signing
 from reports.models import Publication
 from tests.demo import demo_loaded
 from tests.signing import make_demo_ca, sign_outside
