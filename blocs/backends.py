@@ -142,3 +142,36 @@ class PortalBackend(ModelBackend):
         if getattr(user, "is_demo", False) and not settings.DEBUG:
             return False
         return super().user_can_authenticate(user)
+
+
+def password_reset_allowed(request, email: str) -> bool:
+    """Counts one password reset request for this address and this client;
+    False once either reached its limit in the window. Counted whether or not
+    the address belongs to an account, so a refusal reveals nothing."""
+    now = timezone.now().timestamp()
+    window = settings.PASSWORD_RESET_WINDOW
+    keys = [
+        (
+            f"reset:mail:{_digest((email or '').strip().casefold())}",
+            settings.PASSWORD_RESET_LIMIT,
+        )
+    ]
+    address = client_ip(request)
+    if address:
+        keys.append(
+            (f"reset:ip:{_digest(address)}", settings.PASSWORD_RESET_LIMIT_PER_IP)
+        )
+    allowed = True
+    for key, limit in keys:
+        times = [t for t in cache.get(key, []) if t > now - window]
+        if len(times) >= limit:
+            allowed = False
+            continue
+        times.append(now)
+        cache.set(key, times, timeout=window + 60)
+    if not allowed:
+        logger.warning(
+            "password reset refused: throttled",
+            extra={"event": "password_reset.throttled", "ip": address},
+        )
+    return allowed

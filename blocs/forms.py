@@ -1,12 +1,12 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateformat import time_format
 from django.utils.translation import gettext_lazy as _
 
-from blocs.backends import login_locked_until
+from blocs.backends import login_locked_until, password_reset_allowed
 from blocs.models import Membership
 
 
@@ -62,3 +62,34 @@ class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
     error_messages = AdminAuthenticationForm.error_messages | {
         "throttled": LOGIN_ERRORS["throttled"]
     }
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, throttled per address and per client like the
+    login. The mail is not sent here: the request records a notice and the
+    task worker mails it (with a link made at sending), so the page answers
+    at once and the same way whether or not the address has an account."""
+
+    error_messages = {
+        "throttled": _(
+            "Too many password reset requests. For safety, please try again in an hour."
+        ),
+    }
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if not password_reset_allowed(self.request, email):
+            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        return email
+
+    def save(self, *args, **kwargs) -> None:
+        from blocs.notifications import kinds
+        from blocs.notifications.services import notify
+
+        users = list(self.get_users(self.cleaned_data["email"]))
+        if users:
+            notify(users=users, kind=kinds.PASSWORD_RESET, context={})

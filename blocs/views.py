@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -48,3 +49,11 @@ def overview(request):
         raise PermissionDenied
     blocs = list(selectors.blocs_list_for_overview(user=request.user))
     return render(request, "blocs/bloc_overview.html", {"blocs": blocs})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view; the form is told the request (its throttle counts per
+    client address)."""
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"request": self.request}

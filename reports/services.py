@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from blocs.models import BlocYear, User
 from blocs.services import audit_record
-from reports import documents
+from reports import documents, notices
 from reports.models import LegalBasis, Publication
 from reports.permissions import can_publish
 
@@ -86,6 +86,7 @@ def document_publish(*, bloc_year: BlocYear, kind: str, actor: User) -> Publicat
         # The rows roll back with the transaction; the archived file must too.
         publication.file.delete(save=False)
         raise
+    notices.document_published(publication)
     return publication
 
 

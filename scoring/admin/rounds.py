@@ -34,6 +34,7 @@ RULE_FIELDS = [
     "self_vote_allowed",
     "tie_break",
     "on_paper",
+    "closes_at",
 ]
 COUNT_FIELDS = [
     "opened_at",
@@ -106,7 +107,11 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
             return fixed
         # Once open only the number of boards present may still be entered
         # (the roll call at the conference); a closed round is read-only.
-        return fixed + ["kind", "title"] + [f for f in RULE_FIELDS if f != "present"]
+        return (
+            fixed
+            + ["kind", "title"]
+            + [f for f in RULE_FIELDS if f not in ("present", "closes_at")]
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
