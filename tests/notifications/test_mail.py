@@ -49,13 +49,18 @@ def test_a_returned_report_arrives_by_smtp_in_each_officers_language(smtp, retur
     assert set(by_rcpt) == {("vi@bql.example.vn",), ("en@bql.example.vn",)}
     link = "https://portal.example.vn" + reverse("pledges:submission", args=[sub.pk])
     vi_mail, en_mail = by_rcpt[("vi@bql.example.vn",)], by_rcpt[("en@bql.example.vn",)]
-    assert vi_mail["Subject"].strip() == "2023: báo cáo của đơn vị bị trả lại để chỉnh sửa"
+    assert (
+        vi_mail["Subject"].strip() == "2023: báo cáo của đơn vị bị trả lại để chỉnh sửa"
+    )
     assert vi_mail["Content-Language"] == "vi"
     assert "Thiếu minh chứng xuất khẩu" in text_of(vi_mail)
     assert link in text_of(vi_mail)
     assert f'href="{link}"' in html_of(vi_mail)
     assert "Kính gửi Lan" in text_of(vi_mail)
-    assert en_mail["Subject"].strip() == "2023: your board's report was returned for correction"
+    assert (
+        en_mail["Subject"].strip()
+        == "2023: your board's report was returned for correction"
+    )
     assert en_mail["Content-Language"] == "en"
     assert link in text_of(en_mail)
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
