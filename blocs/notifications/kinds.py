@@ -51,11 +51,19 @@ def _localise(value):
     return value
 
 
+class _Values(dict):
+    """A context that answers "—" for a key it lacks: a notice recorded
+    before a kind's wording gained a placeholder still renders."""
+
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
 def render(code: str, context: dict) -> tuple[str, str]:
     """(subject, body) in the active language. A subject is one line whatever
     the context holds: names and reasons cannot add mail headers."""
     kind = KINDS[code]
-    values = {key: _localise(value) for key, value in context.items()}
+    values = _Values({key: _localise(value) for key, value in context.items()})
     subject = " ".join((str(kind.subject) % values).split())
     body = str(kind.body) % values
     return subject, body
