@@ -7,6 +7,7 @@ import email.policy
 import socket
 from email.message import EmailMessage
 
+import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
 
@@ -67,3 +68,18 @@ def html_of(message: EmailMessage) -> str:
 def run_worker() -> None:
     """The real worker, in batch mode: runs every due task, then returns."""
     call_command("db_worker", batch=True, interval=0, startup_delay=False)
+
+
+@pytest.fixture
+def smtp(settings):
+    """Mail goes through a real SMTP server on loopback for this test."""
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    settings.PORTAL_URL = "https://portal.example.vn"
+    yield server
+    server.stop()
