@@ -7,7 +7,8 @@ Steps (each a subprocess on its own database, so that each sees only its data):
    on the demo and on the scale data (``bench.pages``);
 3. PDF: the summary report through the portal and through bare WeasyPrint;
 4. import: a 10,000-row values file through the admin's import;
-5. load: gunicorn on PostgreSQL, requests per second against a trivial view.
+5. load: gunicorn on PostgreSQL, requests per second against a trivial view;
+6. reminders: 1,000 reminders mailed by one task worker (``bench.reminders``).
 The table is Markdown (bench/README.md shows the latest one); the exit status
 is 1 when a goal fails. ``--only STEP`` (repeatable) runs only the steps named,
 e.g. ``bench/run --only load --quick`` (the load step needs no SQLite data).
@@ -26,8 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 IMPORT_ROWS = 10_000
-STEPS = ("pages", "pdf", "import", "load")
+STEPS = ("pages", "pdf", "import", "load", "reminders")
 PDF_GOAL, IMPORT_GOAL, LOAD_GOAL = 1.3, 30.0, 0.5
+REMINDERS, REMINDERS_GOAL = 1_000, 60.0
 
 
 def say(text: str) -> None:
@@ -247,6 +249,17 @@ def main(argv=None) -> int:
                         f">= {LOAD_GOAL} of trivial",
                         ratio >= LOAD_GOAL and not errors,
                     )
+        if "reminders" in steps:
+            say(f"reminders: {REMINDERS:,} sent by one worker over SMTP")
+            sent = step("reminders", work / "reminders.sqlite3", REMINDERS)
+            table.add(
+                f"{sent['reminders']:,} reminders by one worker (SMTP on loopback)",
+                f"send_reminders {sent['enqueue_s']:.1f} s, worker "
+                f"{sent['worker_s']:.1f} s ({sent['per_s']:.0f} mails/s); "
+                f"{sent['received']:,} received",
+                f"< {REMINDERS_GOAL:.0f} s, all received",
+                sent["worker_s"] < REMINDERS_GOAL and sent["received"] == REMINDERS,
+            )
     finally:
         if args.keep:
             say(f"work folder kept: {work}")
