@@ -3,6 +3,7 @@
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from blocs.hooks import Reminder
 from blocs.models import Membership, User
 from blocs.notifications.kinds import Kind, register
-from blocs.notifications.services import notify
+from blocs.notifications.services import notify, reminders_send_now
 from scoring.models import BallotCast, VotingRound
+from scoring.permissions import can_run_scoring
 
 ROUND_OPENED = "round_opened"
 ROUND_CLOSING = "round_closing"
@@ -87,16 +89,26 @@ def results_published(voting_round: VotingRound) -> None:
 
 
 def reminders_due(now: dt.datetime) -> list[Reminder]:
-    """Open online rounds ending within 24 hours: each member board that has
-    not voted, once per round."""
-    rounds = list(
-        VotingRound.objects.filter(
-            status=VotingRound.Status.OPEN,
-            on_paper=False,
-            closes_at__gt=now,
-            closes_at__lte=now + dt.timedelta(hours=24),
-        ).select_related("bloc_year__bloc")
+    """The REMINDER_SOURCES entry: open online rounds ending within 24 hours,
+    each member board that has not voted, once per round."""
+    rounds = VotingRound.objects.filter(
+        status=VotingRound.Status.OPEN,
+        on_paper=False,
+        closes_at__gt=now,
+        closes_at__lte=now + dt.timedelta(hours=24),
     )
+    return _not_voted(list(rounds.select_related("bloc_year__bloc")))
+
+
+def reminders_for_round(voting_round: VotingRound) -> list[Reminder]:
+    """The secretariat's "remind those who have not voted", any time the
+    round is open."""
+    if voting_round.status != VotingRound.Status.OPEN or voting_round.on_paper:
+        return []
+    return _not_voted([voting_round])
+
+
+def _not_voted(rounds: list[VotingRound]) -> list[Reminder]:
     if not rounds:
         return []
     by_ids = {r.bloc_year_id for r in rounds}
@@ -115,8 +127,12 @@ def reminders_due(now: dt.datetime) -> list[Reminder]:
         officers.setdefault(user.board_id, []).append(user)
     reminders = []
     for r in rounds:
-        closes = formats.date_format(
-            timezone.localtime(r.closes_at), "SHORT_DATETIME_FORMAT"
+        closes = (
+            formats.date_format(
+                timezone.localtime(r.closes_at), "SHORT_DATETIME_FORMAT"
+            )
+            if r.closes_at
+            else "—"
         )
         for board in members.get(r.bloc_year_id, []):
             if (r.pk, board.pk) in voted:
@@ -131,3 +147,13 @@ def reminders_due(now: dt.datetime) -> list[Reminder]:
                 )
             )
     return reminders
+
+
+def boards_remind(*, voting_round: VotingRound, actor: User) -> tuple[int, int]:
+    """Remind now every member board that has not voted in an open round.
+    Returns (boards, people)."""
+    if not can_run_scoring(actor, voting_round.bloc_year):
+        raise PermissionDenied
+    reminders = reminders_for_round(voting_round)
+    people = reminders_send_now(reminders=reminders, actor=actor)
+    return len([r for r in reminders if r.users]), people

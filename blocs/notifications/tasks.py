@@ -12,9 +12,18 @@ def deliveries_send() -> dict[str, int]:
 
 
 @task()
-def reminders_send() -> int:
-    """The scheduled reminders, for a worker that runs them periodically
-    (`manage.py send_reminders --enqueue`)."""
+def reminders_send(every_minutes: int = 0) -> int:
+    """The due reminders, run by the worker (`send_reminders --enqueue`); with
+    ``every_minutes`` it enqueues its next run that much later, so a worker
+    alone keeps reminding without cron (`send_reminders --every 60`)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
     from blocs.notifications.services import reminders_send as send
 
+    if every_minutes > 0:
+        reminders_send.using(
+            run_after=timezone.now() + dt.timedelta(minutes=every_minutes)
+        ).enqueue(every_minutes)
     return send()

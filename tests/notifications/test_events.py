@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from blocs.notifications import services
@@ -155,3 +156,26 @@ def test_recording_notices_costs_the_same_queries_for_1_or_40_people(db, count):
     # savepoint, preferences, notices, deliveries, release: the task row is
     # added at commit (one more query, whatever the count).
     assert len(queries) <= 5
+
+
+def _approve_queries(world, client, board, officers: int) -> int:
+    for n in range(officers):
+        officer(board, email=f"{board.pk}.{n}@example.vn")
+    sub = submitted(world, board, officer(board))
+    client.force_login(world.users["secretariat"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("admin:pledges_submission_changelist"),
+            {"action": "approve", "_selected_action": [sub.pk]},
+        )
+    assert response.status_code == 302
+    return len(queries)
+
+
+def test_telling_more_officers_adds_no_query_to_the_review_page(people, client):
+    world, _own0 = people
+    one = _approve_queries(world, client, world.own_boards[1], 1)
+    many = _approve_queries(world, client, world.own_boards[2], 8)
+    # board 1: own1, one more and the submitter; board 2: the world's, 8, the submitter
+    assert Notice.objects.filter(kind=notices.REPORT_APPROVED).count() == 3 + 10
+    assert one == many

@@ -123,3 +123,45 @@ def test_secretariat_reminds_on_demand_and_is_told_how_many(reporting, client_fo
     # On demand means again: a second click reminds again.
     client_for(world.users["secretariat"]).post(url, data)
     assert Notice.objects.filter(kind=notices.REPORT_DUE).count() == 6
+
+
+def test_secretariat_reminds_boards_that_have_not_voted(reporting, client_for):
+    world = reporting
+    officers = [officer(b) for b in world.own_boards]
+    voting_round = scoring_services.round_create(
+        bloc_year=world.own_year, kind=VotingRound.Kind.FLAG, actor=None
+    )
+    scoring_services.round_open(voting_round=voting_round, actor=None)
+    scoring_services.ballot_cast(
+        voting_round=voting_round, actor=officers[0], choices=[world.own_boards[1].pk]
+    )
+    url = reverse("admin:scoring_votinground_changelist")
+    data = {"action": "remind_not_voted", "_selected_action": [voting_round.pk]}
+    for role in ("other_secretariat", "ministry"):
+        client_for(world.users[role]).post(url, data, follow=True)
+    assert not Notice.objects.filter(kind="round_closing").exists()
+    page = client_for(world.users["secretariat"]).post(url, data, follow=True)
+    assert "đã nhắc 2 Ban chưa bỏ phiếu (3 người)" in page.text
+    told = set(
+        Notice.objects.filter(kind="round_closing").values_list("user", flat=True)
+    )
+    assert officers[0].pk not in told
+    assert len(told) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_alone_can_run_the_reminders_periodically(reporting):
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.smtp import run_worker
+
+    world = reporting
+    officer(world.own_boards[1])
+    _deadline(world, 2)
+    call_command("send_reminders", "--every", "60", stdout=StringIO())
+    run_worker()
+    assert Notice.objects.filter(kind=notices.REPORT_DUE).count() == 2
+    waiting = DBTaskResult.objects.get(
+        status="READY", task_path__endswith="reminders_send"
+    )
+    assert waiting.run_after > timezone.now() + dt.timedelta(minutes=59)

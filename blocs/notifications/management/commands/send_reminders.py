@@ -16,10 +16,20 @@ class Command(BaseCommand):
             action="store_true",
             help=_("Leave the work to the task worker instead of doing it here."),
         )
+        parser.add_argument(
+            "--every",
+            type=int,
+            default=0,
+            metavar="MINUTES",
+            help=_(
+                "With --enqueue: the worker runs the reminders again every "
+                "MINUTES (once: a second chain would only find nothing new)."
+            ),
+        )
 
-    def handle(self, *args, enqueue: bool = False, **options):
-        if enqueue:
-            tasks.reminders_send.enqueue()
+    def handle(self, *args, enqueue: bool = False, every: int = 0, **options):
+        if enqueue or every:
+            tasks.reminders_send.enqueue(every)
             self.stdout.write(_("Reminders queued for the worker."))
             return
         count = services.reminders_send()
