@@ -1,6 +1,7 @@
 """Reads of notices, always the reader's own."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from blocs.notifications.kinds import in_app_codes, render
 from blocs.notifications.models import Delivery, Notice
@@ -12,6 +13,20 @@ def notices_list_for_user(*, user) -> QuerySet[Notice]:
 
 def notices_unread_count(*, user) -> int:
     return notices_list_for_user(user=user).filter(read_at__isnull=True).count()
+
+
+def unread_count_subquery():
+    """The unread count of the outer query's user, for an annotation."""
+    counts = (
+        Notice.objects.filter(
+            user=OuterRef("pk"), read_at__isnull=True, kind__in=in_app_codes()
+        )
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
 def notice_rendered(notice: Notice) -> Notice:
