@@ -26,7 +26,12 @@ run: sysdeps-run $(VENV)/.runtime messages
 	DEBUG=true $(PY) manage.py createcachetable
 	DEBUG=true $(PY) manage.py make_demo_ca --out $(DEMO_CA) --password demo
 	DEBUG=true $(DEMO_SIGNING) $(PY) manage.py load_demo
-	DEBUG=true $(DEMO_SIGNING) $(PY) manage.py runserver $(HOST):$(PORT)
+	@DEBUG=true $(PY) manage.py mail_destination
+	@# The task worker (mail, reminders) runs beside the server and stops with
+	@# it, whether the server ends by Ctrl-C, a signal or an error.
+	DEBUG=true $(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=true $(DEMO_SIGNING) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: sysdeps-test $(VENV)/.dev messages test-only
 

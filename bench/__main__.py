@@ -12,6 +12,7 @@ Steps (each a subprocess on its own database, so that each sees only its data):
    cold: officers GET, save, GET, submit; a reader after each write);
 6. signing: what signing adds to the summary report's render (bench.signing);
 7. api: the API's list endpoints under load against the trivial view (bench.api).
+8. reminders: 1,000 reminders mailed by one task worker (``bench.reminders``).
 The table is Markdown (bench/README.md shows the latest one); the exit status
 is 1 when a goal fails. ``--only STEP`` (repeatable) runs only the steps named,
 e.g. ``bench/run --only load --quick`` (the load step needs no SQLite data).
@@ -30,9 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 IMPORT_ROWS = 10_000
-STEPS = ("pages", "pdf", "import", "load", "signing", "api")
+STEPS = ("pages", "pdf", "import", "load", "signing", "api", "reminders")
 PDF_GOAL, IMPORT_GOAL, LOAD_GOAL, MIX_GOAL = 1.3, 10.0, 0.5, 0.33
 SIGNING_GOAL = 0.2
+REMINDERS, REMINDERS_GOAL = 1_000, 60.0
 
 
 def say(text: str) -> None:
@@ -306,6 +308,17 @@ def main(argv=None) -> int:
             say("API: PostgreSQL, demo + scale data, gunicorn")
             api = step("api", None, load_requests, size["blocs"], size["years"])
             api_rows(table, api)
+        if "reminders" in steps:
+            say(f"reminders: {REMINDERS:,} sent by one worker over SMTP")
+            sent = step("reminders", work / "reminders.sqlite3", REMINDERS)
+            table.add(
+                f"{sent['reminders']:,} reminders by one worker (SMTP on loopback)",
+                f"send_reminders {sent['enqueue_s']:.1f} s, worker "
+                f"{sent['worker_s']:.1f} s ({sent['per_s']:.0f} mails/s); "
+                f"{sent['received']:,} received",
+                f"< {REMINDERS_GOAL:.0f} s, all received",
+                sent["worker_s"] < REMINDERS_GOAL and sent["received"] == REMINDERS,
+            )
     finally:
         if args.keep:
             say(f"work folder kept: {work}")

@@ -138,7 +138,54 @@ class PortalBackend(ModelBackend):
             login_success_record(request, username)
         return user
 
+    def get_user(self, user_id):
+        """The user of each request, with the bell's unread count taken in
+        the same query (a subquery), so no page pays a query for the bell."""
+        from blocs.notifications.selectors import unread_count_subquery
+
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.annotate(
+                notice_unread=unread_count_subquery()
+            ).get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
     def user_can_authenticate(self, user) -> bool:
         if getattr(user, "is_demo", False) and not settings.DEBUG:
             return False
         return super().user_can_authenticate(user)
+
+
+def password_reset_allowed(request, email: str) -> bool:
+    """Counts one password reset request for this address and this client;
+    False once either reached its limit in the window. Counted whether or not
+    the address belongs to an account, so a refusal reveals nothing."""
+    now = timezone.now().timestamp()
+    window = settings.PASSWORD_RESET_WINDOW
+    keys = [
+        (
+            f"reset:mail:{_digest((email or '').strip().casefold())}",
+            settings.PASSWORD_RESET_LIMIT,
+        )
+    ]
+    address = client_ip(request)
+    if address:
+        keys.append(
+            (f"reset:ip:{_digest(address)}", settings.PASSWORD_RESET_LIMIT_PER_IP)
+        )
+    allowed = True
+    for key, limit in keys:
+        times = [t for t in cache.get(key, []) if t > now - window]
+        if len(times) >= limit:
+            allowed = False
+            continue
+        times.append(now)
+        cache.set(key, times, timeout=window + 60)
+    if not allowed:
+        logger.warning(
+            "password reset refused: throttled",
+            extra={"event": "password_reset.throttled", "ip": address},
+        )
+    return allowed

@@ -2,14 +2,14 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateformat import time_format
 from django.utils.translation import gettext_lazy as _
 
 from blocs import numbers
-from blocs.backends import login_locked_until
+from blocs.backends import login_locked_until, password_reset_allowed
 from blocs.models import Membership
 
 
@@ -122,3 +122,34 @@ class WholeNumberField(forms.IntegerField):
             return numbers.parse_whole(str(value), numbers.active_style())
         except numbers.NumberError as error:
             raise ValidationError(error.message, code="invalid") from None
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, throttled per address and per client like the
+    login. The mail is not sent here: the request records a notice and the
+    task worker mails it (with a link made at sending), so the page answers
+    at once and the same way whether or not the address has an account."""
+
+    error_messages = {
+        "throttled": _(
+            "Too many password reset requests. For safety, please try again in an hour."
+        ),
+    }
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if not password_reset_allowed(self.request, email):
+            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        return email
+
+    def save(self, *args, **kwargs) -> None:
+        from blocs.notifications import kinds
+        from blocs.notifications.services import notify
+
+        users = list(self.get_users(self.cleaned_data["email"]))
+        if users:
+            notify(users=users, kind=kinds.PASSWORD_RESET, context={})

@@ -2,6 +2,7 @@ import logging
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -189,3 +190,11 @@ def two_factor_verify(request):
         {"form": form, "next": _next_url(request)},
         status=status,
     )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view; the form is told the request (its throttle counts per
+    client address)."""
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"request": self.request}

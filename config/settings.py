@@ -52,7 +52,12 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Background tasks (django-tasks, the backport of Django 6's tasks
+    # framework) kept in the database, run by `manage.py db_worker`.
+    "django_tasks",
+    "django_tasks_db",
     "blocs",
+    "blocs.notifications",
     "pledges",
     "scoring",
     "reports",
@@ -93,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                # The bell's unread count, counted only where a page shows it.
+                "blocs.notifications.context_processors.notices",
             ],
         },
     },
@@ -143,6 +150,9 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Validates nothing: Django calls its password_changed() whenever a saved
+    # password changes (any form, the admin, a reset), so staff are told.
+    {"NAME": "blocs.notifications.validators.StaffPasswordChangedNotice"},
 ]
 
 # Vietnamese first, English available.
@@ -330,3 +340,47 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Background tasks: requests only enqueue (a row in the database), the worker
+# (`manage.py db_worker`, deploy/portal-worker.service) runs them.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
+# /healthz reports the worker as stalled when a task has been due this long.
+TASKS_STALLED_MINUTES = env.int("TASKS_STALLED_MINUTES", default=10)
+
+# Mail: EMAIL_URL (smtp://user:password@host:587, smtp+tls://…, smtp+ssl://…,
+# filemail:///path, consolemail://) or the separate EMAIL_* variables. With
+# DEBUG on and nothing set, messages are written as files under var/mail/.
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = env.str(
+        "EMAIL_BACKEND",
+        default="django.core.mail.backends.filebased.EmailBackend"
+        if DEBUG
+        else "django.core.mail.backends.smtp.EmailBackend",
+    )
+    EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+    EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail")
+# A server that does not answer must not hold the worker for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Cổng thi đua <no-reply@localhost>"
+)
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Links in mails are absolute: the address users reach the portal at.
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Password reset links stay valid this long (seconds).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+# Password reset requests: per address and per client, like failed logins.
+PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=3)
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=10)
+PASSWORD_RESET_WINDOW = env.int("PASSWORD_RESET_WINDOW", default=60 * 60)

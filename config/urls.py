@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from blocs import views as bloc_views
-from blocs.forms import AdminLoginForm, LoginForm
+from blocs.forms import AdminLoginForm, LoginForm, ThrottledPasswordResetForm
 from config import views as config_views
 
 # The admin's login counts failures and says when it is paused, like the site's.
@@ -26,8 +26,29 @@ urlpatterns = [
     ),
     path("healthz", config_views.healthz, name="healthz"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_reset/",
+        bloc_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("blocs.urls")),
+    path("", include("blocs.notifications.urls")),
     path("", include("pledges.urls")),
     path("", include("scoring.urls")),
     path("", include("reports.urls")),

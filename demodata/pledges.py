@@ -6,6 +6,8 @@ seed, which the year's note says. Idempotent like the rest of load_demo."""
 
 import datetime as dt
 
+from django.utils import timezone
+
 from blocs import services as bloc_services
 from blocs.models import Bloc, BlocYear, Board
 from demodata.blocs import TN_DHMT, TN_DHMT_MEMBERS
@@ -20,9 +22,11 @@ def load(*, stdout) -> None:
     bloc_year = bloc_services.bloc_year_upsert(
         bloc=bloc,
         year=YEAR,
-        # Late deadlines keep the demo form open for whoever tries it.
-        registration_deadline=dt.date(2027, 1, 15),
-        reporting_deadline=dt.date(2027, 1, 31),
+        # Dates relative to the day the demo is (re)loaded: registration
+        # closes inside the reminder window (send_reminders has something to
+        # send), results stay open long enough for whoever tries the form.
+        registration_deadline=timezone.localdate() + dt.timedelta(days=5),
+        reporting_deadline=timezone.localdate() + dt.timedelta(days=60),
         note="Năm minh họa cho bản demo (không lấy từ nguồn): mở báo cáo để thử.",
     )
     for board in Board.objects.filter(short_name__in=TN_DHMT_MEMBERS):

@@ -8,13 +8,17 @@ class PledgesConfig(AppConfig):
     verbose_name = _("Pledges and reporting")
 
     def ready(self) -> None:
-        from blocs.hooks import BOARD_YEAR_LINKS
+        from blocs.hooks import BOARD_YEAR_LINKS, REMINDER_SOURCES
         from blocs.models import User
         from blocs.roles import register_role_permissions
+        from pledges import notices
         from pledges.selectors import board_year_links
 
         if board_year_links not in BOARD_YEAR_LINKS:
             BOARD_YEAR_LINKS.append(board_year_links)
+        notices.register_kinds()
+        if notices.reminders_due not in REMINDER_SOURCES:
+            REMINDER_SOURCES.append(notices.reminders_due)
         register_role_permissions(
             User.Role.SECRETARIAT,
             {

@@ -11,10 +11,12 @@ class ReportsConfig(AppConfig):
         from blocs.hooks import BOARD_YEAR_LINKS
         from blocs.models import User
         from blocs.roles import register_role_permissions
+        from reports import notices
         from reports.selectors import board_year_links
 
         if board_year_links not in BOARD_YEAR_LINKS:
             BOARD_YEAR_LINKS.append(board_year_links)
+        notices.register_kinds()
         for role in (User.Role.SECRETARIAT, User.Role.MINISTRY_VIEWER):
             register_role_permissions(
                 role,

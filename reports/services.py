@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from blocs.models import BlocYear, User
 from blocs.services import audit_record
-from reports import documents, signing
+from reports import documents, notices, signing
 from reports.models import ApiToken, LegalBasis, Publication
 from reports.permissions import can_publish
 
@@ -93,6 +93,7 @@ def document_publish(*, bloc_year: BlocYear, kind: str, actor: User) -> Publicat
     except BaseException:
         publication.file.delete(save=False)
         raise
+    notices.document_published(publication)
     return publication
 
 

@@ -8,16 +8,19 @@ class ScoringConfig(AppConfig):
     verbose_name = _("Scoring and voting")
 
     def ready(self) -> None:
-        from blocs.hooks import BOARD_YEAR_LINKS
+        from blocs.hooks import BOARD_YEAR_LINKS, REMINDER_SOURCES
         from blocs.models import User
         from blocs.roles import register_role_permissions
         from pledges.hooks import SUBMISSION_FIGURES_CHANGED
-        from scoring import selectors, services
+        from scoring import notices, selectors, services
 
         if services.recompute_after_submission_change not in SUBMISSION_FIGURES_CHANGED:
             SUBMISSION_FIGURES_CHANGED.append(
                 services.recompute_after_submission_change
             )
+        notices.register_kinds()
+        if notices.reminders_due not in REMINDER_SOURCES:
+            REMINDER_SOURCES.append(notices.reminders_due)
         if selectors.board_year_links not in BOARD_YEAR_LINKS:
             BOARD_YEAR_LINKS.append(selectors.board_year_links)
         models = [

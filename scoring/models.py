@@ -265,6 +265,15 @@ class VotingRound(models.Model):
     paper_invalid = models.PositiveSmallIntegerField(
         _("paper ballots invalid"), null=True, blank=True
     )
+    closes_at = models.DateTimeField(
+        _("voting ends at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Boards that have not voted are reminded in the last 24 hours; the "
+            "secretariat still closes the round."
+        ),
+    )
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)

@@ -142,6 +142,8 @@ def main():
             output, _ = server.communicate(timeout=30)
         if "Demo logins" not in output or TOTP_SECRET not in output:
             sys.exit("make run did not print the demo logins:\n" + output)
+        if "EMAIL_URL" not in output or "Starting worker" not in output:
+            sys.exit("make run did not say where mail goes or start the worker")
     print("make run: OK")
 
 

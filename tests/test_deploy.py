@@ -1,6 +1,7 @@
 """Deployment for real: the release script, then gunicorn with production
 settings (DEBUG off) on a loopback port, fetched like nginx would."""
 
+import datetime as dt
 import http.client
 import json
 import os
@@ -15,6 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "k3y-" + "8f2b9c7d1e6a4f0b3c5d7e9a1b2c4d6e8f0a2b4c6d8e0f1a3b5c7"
@@ -289,3 +291,24 @@ def test_logs_are_json_lines_with_the_request_id(server):
         ("portal.request", 200, "/accounts/login/")
     ]
     assert any(r["logger"].startswith("gunicorn") for r in records)
+
+
+def test_healthz_reports_a_worker_that_left_a_due_task_waiting(client, db, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from blocs.notifications.tasks import deliveries_send
+
+    settings.TASKS_STALLED_MINUTES = 10
+    result = deliveries_send.enqueue()
+    assert client.get("/healthz").json() == {"status": "ok"}  # just enqueued
+    DBTaskResult.objects.filter(pk=result.id).update(
+        enqueued_at=timezone.now() - dt.timedelta(minutes=11)
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 200  # the pages still work
+    assert response.json() == {"status": "degraded", "tasks": "stalled"}
+    # A task waiting for its back-off is not late.
+    DBTaskResult.objects.filter(pk=result.id).update(
+        run_after=timezone.now() + dt.timedelta(minutes=5)
+    )
+    assert client.get("/healthz").json() == {"status": "ok"}

@@ -16,6 +16,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from blocs import services
 from blocs.models import Board
+from blocs.notifications.models import Delivery
+from blocs.notifications.services import notify
+from blocs.notifications.tasks import deliveries_send
 from pledges import services as pledge_services
 from pledges.models import Submission
 from reports import services as report_services
@@ -129,6 +132,16 @@ SITE = {
     # comparison of blocs is cross-bloc, so the ministry's and superusers' only.
     "reports:overview": {"anonymous": REDIRECT, "*": OK},
     "healthz": {"*": OK},
+    # Password reset: for everyone (a logged-in user may ask too).
+    "password_reset": {"*": OK},
+    "password_reset_done": {"*": OK},
+    "password_reset_confirm": {"*": OK},  # "this link is no longer valid"
+    "password_reset_complete": {"*": OK},
+    # The notice centre: every user's own notices.
+    "notifications:list": {"anonymous": REDIRECT, "*": OK},
+    "notifications:preferences": {"anonymous": REDIRECT, "*": OK},
+    "notifications:read": {"*": NOT_ALLOWED},  # POST only
+    "notifications:open": {"*": NOT_ALLOWED},  # POST only
     "reports:compare": {
         "anonymous": REDIRECT,
         "ministry": OK,
@@ -161,6 +174,7 @@ SITE |= {
 }
 # Which object fills the <int:pk> of each site URL.
 SITE_OBJECTS = {
+    "notifications:open": "notice",
     "pledges:submission": "submission",
     "pledges:evidence": "evidence",
     "pledges:evidence_upload": "submission",
@@ -329,6 +343,22 @@ ADMIN_MODELS |= {
         "other_secretariat": READ_NO_DELETE | OUT_OF_SCOPE,
     },
 }
+ADMIN_MODELS |= {
+    # Mail sent and refused: read-only, the secretariat sees its bloc's people.
+    "delivery": {
+        "superuser": READ_NO_DELETE,
+        "ministry": READ_NO_DELETE,
+        "secretariat": READ_NO_DELETE,
+        "other_secretariat": READ_NO_DELETE | OUT_OF_SCOPE,
+    },
+    # The task queue (django-tasks-db's admin): superusers only, read-only.
+    "dbtaskresult": {
+        "superuser": READ_NO_DELETE,
+        "ministry": HIDDEN,
+        "secretariat": HIDDEN,
+        "other_secretariat": HIDDEN,
+    },
+}
 REPORTING_PAGES = {"other_secretariat": NOT_FOUND, "*": OK}
 
 # Other admin pages for staff (non-staff and anonymous go to the admin login).
@@ -346,6 +376,8 @@ ADMIN_OTHER = {
     "admin:app_list:pledges": {"*": OK},
     "admin:app_list:scoring": {"*": OK},
     "admin:app_list:reports": {"*": OK},
+    "admin:app_list:notifications": {"*": OK},
+    "admin:app_list:django_tasks_database": {"superuser": OK, "*": NOT_FOUND},
     "admin:app_list:auth": {"superuser": OK, "*": NOT_FOUND},
     "admin:catch_all": {"*": NOT_FOUND},
     "admin:pledges_reportingyear_completeness": REPORTING_PAGES,
@@ -392,7 +424,16 @@ def _objects(world):
         expected_version=neighbour.version,
         upload=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4 test"),
     )
+    officer = world.users["board_officer"]
+    officer.email = "officer@example.vn"
+    officer.save(update_fields=["email"])
+    notify(users=[officer], kind="password_changed", context={})
+    delivery = Delivery.objects.get(notice__user=officer)
+    task = deliveries_send.enqueue()
     return {
+        "notice": delivery.notice_id,
+        "delivery": delivery.pk,
+        "dbtaskresult": task.id,
         "submission": neighbour.pk,
         "evidence": evidence.pk,
         "pledge": pledge.pk,

@@ -1,6 +1,6 @@
 """Reporting years: set-up actions, completeness and bloc totals."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from blocs.admin import ScopedAdmin, year_plain
 from blocs.permissions import bloc_years_visible_to, is_secretariat
-from pledges import selectors, services
+from pledges import notices, selectors, services
 from pledges.admin.common import report_done, run_each
 from pledges.models import (
     ReportingYear,
@@ -35,7 +35,7 @@ class ReportingYearAdmin(ScopedAdmin):
     list_filter = ["status", "year"]
     search_fields = ["bloc__name", "bloc__short_name"]
     list_select_related = ["bloc"]
-    actions = ["copy_catalogue", "prepare_reports", "create_pledge"]
+    actions = ["copy_catalogue", "prepare_reports", "create_pledge", "remind_late"]
 
     def get_queryset(self, request):
         qs = ReportingYear.objects.filter(
@@ -130,6 +130,33 @@ class ReportingYearAdmin(ScopedAdmin):
                 "%(count)d pledge created.", "%(count)d pledges created.", n
             ),
         )
+
+    @admin.action(
+        description=_("Remind the boards that have not registered or submitted"),
+        permissions=["manage"],
+    )
+    def remind_late(self, request, queryset):
+        for year in queryset:
+            try:
+                boards, people = notices.boards_remind(
+                    bloc_year=year, actor=request.user
+                )
+            except PermissionDenied:
+                self.message_user(
+                    request,
+                    _("%(obj)s: you may not do this.") % {"obj": year},
+                    messages.ERROR,
+                )
+                continue
+            self.message_user(
+                request,
+                _(
+                    "%(year)s: reminded %(boards)s boards that have not acted "
+                    "(%(people)s people)."
+                )
+                % {"year": year, "boards": boards, "people": people},
+                messages.SUCCESS if people else messages.WARNING,
+            )
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from blocs.models import User
 from blocs.services import audit_record
-from pledges import hooks
+from pledges import hooks, notices
 from pledges.models import Submission
 from pledges.permissions import can_review_submission
 from pledges.services.plausibility import outlier_message, submission_outliers
@@ -82,6 +82,7 @@ def submission_approve(
         changes["confirmed_unusual"] = codes
     sub = _save(sub, actor, "submission.approve", changes)
     hooks.figures_changed(sub)
+    notices.submission_reviewed(sub, notices.REPORT_APPROVED)
     return sub
 
 
@@ -104,21 +105,29 @@ def submission_return(
             _("%(board)s: only a submitted report can be returned (it is %(status)s)."),
             params={"board": sub.board.short_name, "status": sub.get_status_display()},
         )
-    flagged = list(
-        sub.values.filter(indicator_id__in=indicator_ids).values_list(
-            "indicator__code", flat=True
-        )
-    )
+    flagged, flagged_names = [], []
+    for code, name in sub.values.filter(indicator_id__in=indicator_ids).values_list(
+        "indicator__code", "indicator__name"
+    ):
+        flagged.append(code)
+        flagged_names.append(name)
     sub.values.update(flagged=False)
     sub.values.filter(indicator_id__in=indicator_ids).update(flagged=True)
     sub.status, sub.return_reason = S.RETURNED, reason
     sub.reviewed_at, sub.reviewed_by = timezone.now(), actor
-    return _save(
+    sub = _save(
         sub,
         actor,
         "submission.return",
         {"status": [S.SUBMITTED, S.RETURNED], "reason": reason, "flagged": flagged},
     )
+    notices.submission_reviewed(
+        sub,
+        notices.REPORT_RETURNED,
+        reason=reason,
+        flagged="; ".join(flagged_names) or "—",
+    )
+    return sub
 
 
 @transaction.atomic
@@ -149,4 +158,7 @@ def submission_reopen(
     )
     if old_status == S.APPROVED:
         hooks.figures_changed(sub)
+    notices.submission_reviewed(
+        sub, notices.REPORT_REOPENED, until=until.isoformat(), reason=reason
+    )
     return sub

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from blocs.models import BlocYear, User
 from blocs.services import audit_record
-from pledges import catalog
+from pledges import catalog, notices
 from pledges.models import (
     Commitment,
     Indicator,
@@ -276,7 +276,9 @@ def _pledge_transition(pledge: Pledge, actor, allowed_from: str, to: str) -> Ple
 
 @transaction.atomic
 def pledge_open(*, pledge: Pledge, actor: User) -> Pledge:
-    return _pledge_transition(pledge, actor, Pledge.Status.DRAFT, Pledge.Status.OPEN)
+    pledge = _pledge_transition(pledge, actor, Pledge.Status.DRAFT, Pledge.Status.OPEN)
+    notices.signing_opened(pledge)
+    return pledge
 
 
 @transaction.atomic

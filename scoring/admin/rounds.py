@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from blocs.admin import BlocYearFilter, ScopedAdmin
 from blocs.services import audit_record
 from pledges.admin.common import report_done, run_each
-from scoring import permissions, services
+from scoring import notices, permissions, services
 from scoring.admin.candidates import BallotCastInline, CandidateInline, _open_years
 from scoring.admin.common import RunScoringMixin, changes_of, record_inline_changes
 from scoring.admin.forms import PaperTallyForm, RoundCreateForm
@@ -34,6 +34,7 @@ RULE_FIELDS = [
     "self_vote_allowed",
     "tie_break",
     "on_paper",
+    "closes_at",
 ]
 COUNT_FIELDS = [
     "opened_at",
@@ -68,7 +69,7 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
     search_fields = ["title", "bloc_year__bloc__name", "bloc_year__bloc__short_name"]
     list_select_related = ["bloc_year__bloc"]
     ordering = ["-bloc_year__year", "bloc_year__bloc__name", "pk"]
-    actions = ["open_round", "close_round", "paper_tally"]
+    actions = ["open_round", "close_round", "paper_tally", "remind_not_voted"]
 
     def get_queryset(self, request):
         return (
@@ -106,7 +107,11 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
             return fixed
         # Once open only the number of boards present may still be entered
         # (the roll call at the conference); a closed round is read-only.
-        return fixed + ["kind", "title"] + [f for f in RULE_FIELDS if f != "present"]
+        return (
+            fixed
+            + ["kind", "title"]
+            + [f for f in RULE_FIELDS if f not in ("present", "closes_at")]
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -203,6 +208,32 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
             done,
             ngettext("%(count)d round opened.", "%(count)d rounds opened.", done),
         )
+
+    @admin.action(
+        description=_("Remind the boards that have not voted"), permissions=["run"]
+    )
+    def remind_not_voted(self, request, queryset):
+        for voting_round in queryset.select_related("bloc_year__bloc"):
+            try:
+                boards, people = notices.boards_remind(
+                    voting_round=voting_round, actor=request.user
+                )
+            except PermissionDenied:
+                self.message_user(
+                    request,
+                    _("%(obj)s: you may not do this.") % {"obj": voting_round},
+                    messages.ERROR,
+                )
+                continue
+            self.message_user(
+                request,
+                _(
+                    "%(round)s: reminded %(boards)s boards that have not voted "
+                    "(%(people)s people)."
+                )
+                % {"round": voting_round, "boards": boards, "people": people},
+                messages.SUCCESS if people else messages.WARNING,
+            )
 
     @admin.action(description=_("Close and count"), permissions=["run"])
     def close_round(self, request, queryset):

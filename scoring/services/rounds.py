@@ -11,7 +11,7 @@ from blocs import services as bloc_services
 from blocs.models import BlocYear, Membership, User
 from blocs.services import audit_record
 from pledges.models import Submission
-from scoring import tally
+from scoring import notices, tally
 from scoring.models import Ballot, Candidate, Score, VotingRound
 from scoring.services.common import _require
 
@@ -92,6 +92,8 @@ def round_open(*, voting_round: VotingRound, actor: User | None) -> VotingRound:
     )
     voting_round.save(update_fields=["status", "opened_at"])
     audit_record(actor=actor, action="round.open", obj=voting_round)
+    if not voting_round.on_paper:
+        notices.round_opened(voting_round)
     return voting_round
 
 
@@ -204,6 +206,7 @@ def round_close(*, voting_round: VotingRound, actor: User | None) -> tally.Decis
             "cast": cast,
         },
     )
+    notices.results_published(voting_round)
     return decision
 
 

@@ -69,7 +69,12 @@ def test_every_formula_prefix_is_neutralised_on_export(poisoned, fmt, client_for
     assert rows
     escaped = "'" + _payload(prefix)
     if fmt == XLSX:
-        escaped = escaped.replace("\r", "\n")  # XML reads a line end as \n
+        # An XML parser may read a stored carriage return back as a line feed
+        # (the standard library's does, lxml does not): compare line ends alike.
+        escaped = escaped.replace("\r", "\n")
+        for row in rows:
+            for column in ("board", "indicator_name"):
+                row[column] = (row[column] or "").replace("\r", "\n")
     assert escaped in {row["board"] for row in rows}
     assert escaped in {row["indicator_name"] for row in rows}
     for row in rows:
