@@ -1,13 +1,15 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import (
     require_http_methods,
     require_POST,
@@ -68,9 +70,13 @@ def year_documents(request, pk):
 @login_required
 def publish(request, pk, kind):
     bloc_year = _year(request, pk)
-    publication = services.document_publish(
-        bloc_year=bloc_year, kind=_kind(kind), actor=request.user
-    )
+    try:
+        publication = services.document_publish(
+            bloc_year=bloc_year, kind=_kind(kind), actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:year_documents", pk=bloc_year.pk)
     messages.success(
         request,
         _("Published %(doc)s, version %(version)s, code %(code)s.")
@@ -99,11 +105,21 @@ def draft(request, pk, kind):
 
 @require_safe
 @login_required
+@xframe_options_sameorigin
 def preview(request, pk, kind):
+    """The draft as HTML; the sections editor in the admin shows it in a
+    frame beside the text being written (same origin only)."""
     bloc_year = _year(request, pk)
     if not can_publish(request.user, bloc_year):
         raise PermissionDenied
-    return HttpResponse(documents.render_preview(_kind(kind), bloc_year))
+    response = HttpResponse(documents.render_preview(_kind(kind), bloc_year))
+    directives = dict(settings.CONTENT_SECURITY_POLICY)
+    directives["style-src"] = ["'self'", "'unsafe-inline'"]
+    directives["frame-ancestors"] = ["'self'"]
+    response["Content-Security-Policy"] = "; ".join(
+        " ".join([name, *sources]) for name, sources in directives.items()
+    )
+    return response
 
 
 @require_safe

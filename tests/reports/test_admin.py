@@ -25,8 +25,25 @@ def _publish(client, year, kind="summary"):
     )
 
 
+SUMMARY_SECTIONS = {
+    "results": "Kết quả.",
+    "shortcomings": "Tồn tại.",
+    "lessons": "Bài học.",
+    "directions": "Phương hướng.",
+}
+
+
 def test_secretariat_publishes_versions_from_the_admin(world, client_for):
     client = client_for(world.users["secretariat"])
+    # Refused while a required section is empty, with the list of them.
+    page = _publish(client, world.own_year)
+    assert "Chưa thể ban hành văn bản này. Còn thiếu:" in page.text
+    for label in ["Kết quả", "Tồn tại, hạn chế và nguyên nhân", "Bài học kinh nghiệm"]:
+        assert label in page.text
+    assert not Publication.objects.exists()
+    services.sections_save(
+        bloc_year=world.own_year, actor=world.users["secretariat"], **SUMMARY_SECTIONS
+    )
     page = _publish(client, world.own_year)
     assert page.status_code == 200
     first = Publication.objects.get(bloc_year=world.own_year, kind="summary")
