@@ -22,7 +22,9 @@ from reports.documents.reads import (
 def build_pledge(bloc_year: BlocYear, *, issue_day=None) -> dict:
     pledge = Pledge.objects.filter(bloc_year=bloc_year).first()
     signing = pledge.signing_date if pledge else None
-    ctx = _header("pledge", bloc_year, signing, issue_day=issue_day)
+    ctx = _header(
+        "pledge", bloc_year, signing, issue_day=issue_day, at_conference=False
+    )
     if pledge is not None and pledge.signing_place:
         place = _province(pledge.signing_place)
         ctx["place"] = place

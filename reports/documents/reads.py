@@ -230,14 +230,20 @@ def _header(
     day: dt.date | None = None,
     *,
     issue_day: dt.date | None = None,
+    at_conference: bool = True,
 ) -> dict:
     """What every document starts with. ``day`` is the document's own date
     (the conference, the signing); without one, a draft leaves the date to be
-    written and a publication is dated ``issue_day``."""
+    written and a publication is dated ``issue_day``. A document not issued at
+    the year's conference (the pledge) takes neither its date nor its place."""
     bloc = bloc_year.bloc
     head, deputy = _leaders(bloc_year)
-    place = _place(bloc_year, head)
-    day = day or bloc_year.conference_date or issue_day
+    if at_conference:
+        place = _place(bloc_year, head)
+        day = day or bloc_year.conference_date or issue_day
+    else:
+        place = _province(head.province) if head is not None else ""
+        day = day or issue_day
     # The ministry and the laws of the year's end when no date is set yet.
     reference = day or dt.date(bloc_year.year, 12, 31)
     unit, head_title, abbreviation = _unit(bloc)

@@ -9,6 +9,7 @@ of each document to docs/documents/<kind>.png.
 import datetime as dt
 import io
 import os
+import re
 import subprocess
 from decimal import Decimal as D
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from pypdf import PdfReader
 
 from blocs import services as blocs
@@ -602,3 +604,18 @@ def test_pdf_fetches_nothing_over_the_network_nor_outside_the_project():
         fetcher.fetch("file:///etc/passwd")
     inside = Path(settings.BASE_DIR, "pyproject.toml").as_uri()
     assert b"[project]" in fetcher.fetch(inside).read()
+
+
+def test_bar_chart_figures_stand_clear_of_the_100_percent_line_with_a_legend():
+    svg = documents.bar_chart_svg([("A", D("95")), ("B", D("140")), ("C", D("100"))])
+    line_x = float(re.search(r'<line x1="([\d.]+)"', svg).group(1))
+    figures = re.findall(r'<text x="([\d.]+)" y="[\d.]+" [^>]*>([\d,]+)%</text>', svg)
+    heading, *figures = figures  # the line's own "100%", above it
+    assert float(heading[0]) == line_x
+    assert [f for _x, f in figures] == ["95", "140", "100"]
+    # Each figure starts right of every bar, so no line crosses it.
+    assert all(float(x) > 130 + 300 for x, _f in figures)
+    assert all(float(x) > line_x for x, _f in figures)
+    for label in ("at or above plan", "below plan", "100% of the plan"):
+        with translation.override("en"):
+            assert label in documents.bar_chart_svg([("A", D("95"))])
