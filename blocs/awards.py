@@ -18,7 +18,11 @@ from django.utils.translation import gettext_lazy as _
 class Award:
     code: str
     label: Promise  # for choices and pages
+    round_label: Promise  # the voting round that nominates for it
     includes: Promise  # what it is given for (Law 06/2022/QH15 Art. 26, 74)
+    # Registrations (a board's award aimed for) that may be nominated for it:
+    # a board aiming for the flag may also be proposed for the certificate.
+    accepts: tuple[str, ...]
     # Administrative documents are Vietnamese only (Decree 30/2020/NĐ-CP).
     wording: str  # filled with the ministry's name
     short_wording: str  # in a title that names the ministry already
@@ -28,6 +32,8 @@ AWARDS: tuple[Award, ...] = (
     Award(
         code="flag",
         label=_("Ministry emulation flag"),
+        round_label=_("Nomination for the ministry emulation flag"),
+        accepts=("flag",),
         includes=_("For the unit that leads its bloc in the year's emulation."),
         wording="Cờ thi đua của {ministry}",
         short_wording="Cờ thi đua",
@@ -35,6 +41,8 @@ AWARDS: tuple[Award, ...] = (
     Award(
         code="merit",
         label=_("Minister's certificate of merit"),
+        round_label=_("Nomination for the minister's certificate of merit"),
+        accepts=("merit", "flag"),
         includes=_("For units with excellent results in the year."),
         wording="Bằng khen của Bộ trưởng {ministry}",
         short_wording="Bằng khen của Bộ trưởng",
@@ -53,3 +61,17 @@ def award(code: str) -> Award:
 def award_name(code: str, ministry: str) -> str:
     """“Cờ thi đua của Bộ Kế hoạch và Đầu tư”."""
     return award(code).wording.format(ministry=ministry)
+
+
+def choice_members(*, round_labels: bool = False) -> list[tuple[str, tuple]]:
+    """Members for a ``TextChoices`` built from the registry: ``FLAG =
+    ("flag", label)``, in the registry's order."""
+    return [
+        (a.code.upper(), (a.code, a.round_label if round_labels else a.label))
+        for a in AWARDS
+    ]
+
+
+def nomination_title(code: str, year: int) -> str:
+    """A voting round's title in the documents' words."""
+    return f"Bình xét đề nghị tặng {award(code).short_wording} năm {year}"

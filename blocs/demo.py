@@ -534,9 +534,9 @@ BLOC_YEARS = [
         "named": TN_DHMT_MEMBERS,
         "inferred": [],
         "source": "seed 004",
-        "note": "Đề nghị tặng Cờ thi đua: BQL KKT Dung Quất và các KCN Quảng Ngãi, "
-        "BQL KKT tỉnh Gia Lai; Bằng khen: BQL KKT Bình Định, BQL KKT Vân Phong, "
-        "BQL các KCN tỉnh Đắk Lắk."
+        "note": "Kết quả bình xét theo nguồn: dẫn đầu BQL KKT Dung Quất và các KCN "
+        "Quảng Ngãi, BQL KKT tỉnh Gia Lai; xuất sắc BQL KKT Bình Định, BQL KKT Vân "
+        "Phong, BQL các KCN tỉnh Đắk Lắk."
         "\nSố liệu minh họa: kết quả bình xét và bầu Khối trưởng, Khối phó (100%) "
         "theo nguồn; số liệu chỉ tiêu, điểm và số phiếu bình xét của "
         "từng đơn vị là minh họa.",

@@ -1,7 +1,7 @@
 """Demo of the year-end documents: two whole years, closed and published.
 
 - 2023 of the Tây Nguyên và Duyên hải miền Trung bloc (seeds 003/004): the
-  outcome is seed 004's (flag: Dung Quất, Gia Lai; certificate of merit: Bình
+  outcome is seed 004's (the ministry's flag: Dung Quất, Gia Lai; the certificate: Bình
   Định, Vân Phong, Đắk Lắk; 2024 head Dung Quất with 100% of the votes,
   deputy Kon Tum). The seed publishes no board's figures, scores or vote
   counts (but the 100% election), so those are illustrative.
@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from blocs import services as bloc_services
-from blocs.awards import AWARD_CODES
+from blocs.awards import AWARD_CODES, nomination_title
 from blocs.demo import DHMT, TN_DHMT
 from blocs.models import BlocYear, Board, User
 from pledges import services as pledges
@@ -158,13 +158,13 @@ ROUNDS_2023 = [
     (
         VotingRound.Kind.FLAG,
         2,
-        "Bình xét đề nghị tặng Cờ thi đua năm 2023 (số phiếu minh họa)",
+        nomination_title(VotingRound.Kind.FLAG, 2023) + " (số phiếu minh họa)",
         {"KKT Dung Quất": 11, "KKT Gia Lai": 9, "KKT Bình Định": 2},
     ),
     (
         VotingRound.Kind.MERIT,
         3,
-        "Bình xét đề nghị tặng Bằng khen của Bộ trưởng năm 2023 (số phiếu minh họa)",
+        nomination_title(VotingRound.Kind.MERIT, 2023) + " (số phiếu minh họa)",
         {"KKT Bình Định": 11, "KKT Vân Phong": 11, "KCN Đắk Lắk": 8, "KKT Phú Yên": 3},
     ),
     (VotingRound.Kind.HEAD, 1, "Bầu Khối trưởng năm 2024", {"KKT Dung Quất": 11}),

@@ -16,6 +16,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from blocs.awards import AWARDS
 from blocs.permissions import bloc_years_visible_to, sees_everything
 from reports import cache as page_cache
 from reports import charts, documents, selectors, services
@@ -257,6 +258,7 @@ def compare(request):
             "year": year,
             "region": region,
             "columns": columns,
+            "awards": AWARDS,
             "rows": rows,
             "charts": charts_svg,
         }
