@@ -7,10 +7,13 @@ The demo is loaded once for the module; each document is the published PDF
 when the demo could publish it, else its draft.
 """
 
+import os
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from blocs.models import BlocYear
@@ -49,8 +52,33 @@ def pdfs(django_db_setup, django_db_blocker, tmp_path_factory):
                 else:
                     content = documents.render(kind, bloc_year, draft=True)
                     out[(short, year, kind)] = (content, False)
+    if os.environ.get("DOCS_PNG"):
+        _write_pngs(out)
     yield out
     next(loaded, None)
+
+
+# docs/documents/*.png: the demo's 2023 documents (published, else drafts) and
+# the 2024 pledge its named heads sign (by hand: DOCS_PNG=1 pytest this file).
+PNGS = {
+    "pledge": (("TN-DHMT", 2024, "pledge"), 1),
+    "summary": (("TN-DHMT", 2023, "summary"), 1),
+    "summary-2": (("TN-DHMT", 2023, "summary"), 2),
+    "minutes": (("TN-DHMT", 2023, "minutes"), 1),
+    "nomination": (("TN-DHMT", 2023, "nomination"), 1),
+}
+
+
+def _write_pngs(pdfs) -> None:
+    target = Path(settings.BASE_DIR) / "docs" / "documents"
+    target.mkdir(parents=True, exist_ok=True)
+    for name, (key, page) in PNGS.items():
+        pages = ["-f", str(page), "-l", str(page)]
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", *pages, "-singlefile", "-", target / name],
+            input=pdfs[key][0],
+            check=True,
+        )
 
 
 def text_of(content: bytes, *, layout: bool = False) -> str:

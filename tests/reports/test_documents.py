@@ -2,8 +2,8 @@
 
 Seed 004's year is built once for the module (through the services, inside a
 transaction rolled back at the end) and its documents rendered once; each
-test then reads the extracted text. ``DOCS_PNG=1`` also writes the first page
-of each document to docs/documents/<kind>.png.
+test then reads the extracted text (docs/documents/*.png come from the demo:
+tests/reports/test_demo_documents.py).
 """
 
 import datetime as dt
@@ -268,8 +268,6 @@ def seed_004_pdfs(django_db_setup, django_db_blocker):
             verify_url="/verify/?code=K7QX2M9PLA",
         )
         transaction.set_rollback(True)
-    if os.environ.get("DOCS_PNG"):
-        _write_pngs(pdfs)
     if os.environ.get("DOCS_PDF_DIR"):  # for a look at every page
         for kind, content in pdfs.items():
             Path(os.environ["DOCS_PDF_DIR"], f"{kind}.pdf").write_bytes(content)
@@ -286,31 +284,6 @@ def raw(seed_004_pdfs):
     return {
         kind: pdf_text(content, layout=False) for kind, content in seed_004_pdfs.items()
     }
-
-
-def _write_pngs(pdfs):
-    """First page of each document at 60 dpi into docs/documents/ (by hand:
-    ``DOCS_PNG=1 pytest tests/reports``)."""
-    target = Path(settings.BASE_DIR) / "docs" / "documents"
-    target.mkdir(parents=True, exist_ok=True)
-    for kind in KINDS:
-        subprocess.run(
-            [
-                "pdftoppm",
-                "-png",
-                "-r",
-                "60",
-                "-f",
-                "1",
-                "-l",
-                "1",
-                "-singlefile",
-                "-",
-                str(target / kind),
-            ],
-            input=pdfs[kind],
-            check=True,
-        )
 
 
 # Every document --------------------------------------------------------------------
