@@ -296,6 +296,12 @@ class YearSectionsAdmin(ScopedAdmin):
         obj._state.adding = False
 
     def save_formset(self, request, form, formset, change):
+        # The admin's change message reads these; the service does the saving.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = (
+            [],
+            [],
+            [],
+        )
         for inline in formset.forms:
             data = inline.cleaned_data
             if not data or not data.get("board"):
