@@ -137,15 +137,12 @@ def _awards(bloc_year: BlocYear, ministry: str) -> list[dict]:
     only the awards a closed round decided (a year without rounds, as seed
     000's acclamation, states no award)."""
     awards = []
+    rounds = _rounds(bloc_year, AWARD_KINDS)  # one query and its prefetch
     for kind in AWARD_KINDS:
-        if not _rounds(bloc_year, [kind]):
+        of_kind = [r for r in rounds if r.kind == kind]
+        if not of_kind:
             continue
-        chosen = [
-            c
-            for r in _rounds(bloc_year, [kind])
-            for c in r.candidates.all()
-            if c.elected
-        ]
+        chosen = [c for r in of_kind for c in r.candidates.all() if c.elected]
         chosen.sort(key=lambda c: (c.score_rank or 999, c.board.name))
         awards.append(
             {
