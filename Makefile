@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # PDFs a Times-metric serif with every Vietnamese glyph; the test suite also needs
 # a browser for its end-to-end tests and poppler for reading PDFs.
 APT_RUN := gettext fonts-liberation2 libharfbuzz-subset0
-APT_TEST := $(APT_RUN) chromium poppler-utils
+APT_TEST := $(APT_RUN) chromium poppler-utils zbar-tools
 
 .PHONY: run test test-only lint messages sysdeps-run sysdeps-test clean bench fuzz
 

@@ -11,7 +11,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from blocs import permissions, services
 from blocs.forms import MembershipForm, NumberField
-from blocs.models import AuditEvent, Bloc, BlocYear, Board, Membership, Ministry, User
+from blocs.models import (
+    AuditEvent,
+    Bloc,
+    BlocYear,
+    Board,
+    Membership,
+    Ministry,
+    Official,
+    User,
+)
 from blocs.selectors import bloc_years_with_leaders
 
 admin.site.site_header = _("Emulation bloc portal")
@@ -83,6 +92,13 @@ class MinistryAdmin(ScopedAdmin):
     scope = staticmethod(permissions.ministries_visible_to)
     list_display = ["name", "short_name", "valid_from", "valid_until"]
     search_fields = ["name", "short_name"]
+    fields = [
+        "name",
+        "short_name",
+        "valid_from",
+        "valid_until",
+        "emulation_department",
+    ]
 
     def has_add_permission(self, request):
         return request.user.is_superuser
@@ -155,6 +171,65 @@ class BoardAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(Official)
+class OfficialAdmin(ScopedAdmin):
+    """The people documents print in their signature blocks, dated."""
+
+    scope = staticmethod(permissions.officials_visible_to)
+    list_display = [
+        "full_name",
+        "title",
+        "position",
+        "board",
+        "ministry",
+        "valid_from",
+        "valid_until",
+    ]
+    list_filter = ["position", "ministry"]
+    search_fields = ["full_name", "title", "board__name", "department"]
+    list_select_related = ["board", "ministry"]
+    autocomplete_fields = ["board", "ministry"]
+    fields = [
+        "full_name",
+        "title",
+        "position",
+        "board",
+        "ministry",
+        "department",
+        "valid_from",
+        "valid_until",
+        "source",
+    ]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None:
+            return allowed
+        return allowed and permissions.can_change_official(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.is_superuser and "board" in form.base_fields:
+            # A secretariat picks among its own bloc's boards only.
+            form.base_fields["board"].queryset = Board.objects.filter(
+                memberships__bloc_year__bloc=request.user.bloc_id
+            ).distinct()
+            form.base_fields["board"].required = True
+        return form
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.audit_record(
+            actor=request.user,
+            action="official.change" if change else "official.add",
+            obj=obj,
+            changes={k: str(form.cleaned_data.get(k)) for k in form.changed_data},
+        )
 
 
 class MembershipInlineFormSet(BaseInlineFormSet):

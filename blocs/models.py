@@ -25,6 +25,15 @@ class Ministry(models.Model):
     short_name = models.CharField(_("short name"), max_length=40, unique=True)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    emulation_department = models.CharField(
+        _("emulation department"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The department a bloc's documents to the ministry are also sent to "
+            "(“Vụ Thi đua - Khen thưởng”)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("ministry")
@@ -275,6 +284,74 @@ class Membership(models.Model):
     def clean(self) -> None:
         if self.bloc_year_id is not None:
             self.year = self.bloc_year.year
+
+
+class Official(models.Model):
+    """A person who signs or attends for a board or a ministry department,
+    with the title they held between two dates: documents print whoever held
+    the post on their own date. A person the sources do not name is simply
+    not recorded, and a document needing them says their name is missing."""
+
+    class Position(models.TextChoices):
+        HEAD = "head", _("Head of the body")
+        DEPUTY = "deputy", _("Deputy head")
+        OTHER = "other", _("Other")
+
+    full_name = models.CharField(_("full name"), max_length=120)
+    title = models.CharField(
+        _("title"),
+        max_length=255,
+        help_text=_("As printed under a signature: “Trưởng ban”, “Phó Vụ trưởng”."),
+    )
+    position = models.CharField(
+        _("position"), max_length=10, choices=Position.choices, default=Position.HEAD
+    )
+    board = models.ForeignKey(
+        Board,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officials",
+        verbose_name=_("board"),
+    )
+    ministry = models.ForeignKey(
+        Ministry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officials",
+        verbose_name=_("ministry"),
+    )
+    department = models.CharField(
+        _("department or other body"),
+        max_length=255,
+        blank=True,
+        help_text=_("A ministry's department, or the body of a guest."),
+    )
+    valid_from = models.DateField(_("in office from"))
+    valid_until = models.DateField(_("in office until"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        ordering = ["board__name", "-valid_from", "full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="official_dates_in_order",
+                violation_error_message=_("The end date must not precede the start."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(full_name=""),
+                name="official_has_a_name",
+                violation_error_message=_("An official needs a full name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}, {self.title}"
 
 
 class User(AbstractUser):

@@ -6,7 +6,7 @@ querysets, so scope is enforced on data, not only hidden in menus.
 
 from django.db.models import QuerySet
 
-from blocs.models import Bloc, BlocYear, Board, Membership, Ministry, User
+from blocs.models import Bloc, BlocYear, Board, Membership, Ministry, Official, User
 
 
 def is_secretariat(user) -> bool:
@@ -105,3 +105,22 @@ def can_change_bloc_year(user, bloc_year: BlocYear) -> bool:
     return user.is_superuser or (
         is_secretariat(user) and bloc_year.bloc_id == user.bloc_id
     )
+
+
+def officials_visible_to(user) -> QuerySet[Official]:
+    """Who holds which post is public; the admin shows it to its staff."""
+    if sees_everything(user) or is_secretariat(user):
+        return Official.objects.all()
+    return Official.objects.none()
+
+
+def can_change_official(user, official: Official) -> bool:
+    """A secretariat records the people of its own bloc's boards (of any
+    year); ministry departments are the superuser's."""
+    if user.is_superuser:
+        return True
+    if not is_secretariat(user) or official.board_id is None:
+        return False
+    return Membership.objects.filter(
+        board=official.board_id, bloc_year__bloc=user.bloc_id
+    ).exists()

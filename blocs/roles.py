@@ -32,6 +32,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "blocs.add_membership",
         "blocs.change_membership",
         "blocs.delete_membership",
+        "blocs.view_official",
+        "blocs.add_official",
+        "blocs.change_official",
     },
     User.Role.BOARD_OFFICER: set(),
     User.Role.MINISTRY_VIEWER: {
@@ -40,6 +43,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "blocs.view_board",
         "blocs.view_blocyear",
         "blocs.view_membership",
+        "blocs.view_official",
     },
 }
 

@@ -4,9 +4,17 @@ import datetime as dt
 
 from django.contrib.admin.models import LogEntry
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from blocs.models import AuditEvent, Bloc, BlocYear, Membership, Ministry, User
+from blocs.models import (
+    AuditEvent,
+    Bloc,
+    BlocYear,
+    Membership,
+    Ministry,
+    Official,
+    User,
+)
 from blocs.permissions import bloc_years_visible_to, blocs_visible_to
 
 
@@ -65,6 +73,25 @@ def ministry_on(*, bloc: Bloc, day: dt.date) -> Ministry:
             break
         ministry = predecessor
     return ministry
+
+
+def officials_on(*, day: dt.date) -> QuerySet[Official]:
+    """Everyone in office on ``day``."""
+    return Official.objects.filter(valid_from__lte=day).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+    )
+
+
+def board_heads_on(*, board_ids, day: dt.date) -> dict[int, Official]:
+    """The head (Trưởng ban) of each board on ``day``, by board id, in one
+    query; a board whose head is not recorded is absent."""
+    heads: dict[int, Official] = {}
+    rows = officials_on(day=day).filter(
+        board_id__in=list(board_ids), position=Official.Position.HEAD
+    )
+    for official in rows.order_by("board_id", "-valid_from", "pk"):
+        heads.setdefault(official.board_id, official)
+    return heads
 
 
 WRITES_WINDOW = 1000

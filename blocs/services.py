@@ -7,7 +7,16 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from blocs.models import AuditEvent, Bloc, BlocYear, Board, Membership, Ministry, User
+from blocs.models import (
+    AuditEvent,
+    Bloc,
+    BlocYear,
+    Board,
+    Membership,
+    Ministry,
+    Official,
+    User,
+)
 from blocs.roles import ROLE_GROUPS, group_for_role
 
 # The year's cycle moves forward one stage at a time; a closed year never moves.
@@ -108,6 +117,41 @@ def membership_set(
         {"bloc_year": bloc_year, "board": board},
         {f: getattr(built, f) for f in ("year", "role", "confirmed", "source")},
     )
+
+
+@transaction.atomic
+def official_upsert(
+    *,
+    full_name: str,
+    title: str,
+    valid_from,
+    board: Board | None = None,
+    ministry: Ministry | None = None,
+    actor: User | None = None,
+    **fields,
+) -> Official:
+    """Record a person in a post from a date (idempotent on person, body and
+    start date), audited."""
+    lookup = {
+        "full_name": full_name,
+        "board": board,
+        "ministry": ministry,
+        "valid_from": valid_from,
+    }
+    fields = {"title": title, **fields}
+    official = Official.objects.filter(**lookup).first()
+    if official is not None and all(
+        getattr(official, k) == v for k, v in fields.items()
+    ):
+        return official  # nothing to change, nothing to record
+    official = _upsert(Official, lookup, fields)
+    audit_record(
+        actor=actor,
+        action="official.upsert",
+        obj=official,
+        changes={k: str(v) for k, v in fields.items()},
+    )
+    return official
 
 
 @transaction.atomic

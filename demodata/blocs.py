@@ -33,13 +33,114 @@ MINISTRIES = [
         "name": "Bộ Kế hoạch và Đầu tư",
         "valid_from": dt.date(1995, 11, 1),
         "valid_until": dt.date(2025, 2, 28),
+        # Seed 001 names it so (2019).
+        "emulation_department": "Vụ Thi đua - Khen thưởng và Truyền thông",
     },
     {
         "short_name": "BTC",
         "name": "Bộ Tài chính",
         "valid_from": dt.date(2025, 3, 1),
         "valid_until": None,
+        "emulation_department": "Vụ Thi đua - Khen thưởng",
     },
+]
+
+# The people the seeds name, each in office on the day the seed reports
+# (from and to that day: the seeds say nothing of their terms). Documents
+# print whoever held a post on their date; nobody else is invented, so a
+# document needing a person the seeds do not name stays a draft.
+# (full name, title, position, board short name, ministry, body, day, source)
+OFFICIALS = [
+    (
+        "Nguyễn Trọng Hoàng",
+        "Trưởng ban",
+        "head",
+        "KKT Vân Phong",
+        None,
+        "",
+        dt.date(2023, 12, 28),
+        "seed 004: Khối trưởng 2023, đồng chủ trì Hội nghị",
+    ),
+    (
+        "Hà Hoàng Việt Phương",
+        "Trưởng ban",
+        "head",
+        "KKT Dung Quất",
+        None,
+        "",
+        dt.date(2023, 12, 28),
+        "seed 004: Khối phó 2023, đồng chủ trì Hội nghị",
+    ),
+    (
+        "Lương Trọng Nguyên",
+        "Phó Trưởng ban",
+        "deputy",
+        "KKT Dung Quất",
+        None,
+        "",
+        dt.date(2023, 12, 28),
+        "seed 004",
+    ),
+    (
+        "Phan Viết Hùng",
+        "Phó Trưởng ban",
+        "deputy",
+        "KKT Bình Định",
+        None,
+        "",
+        dt.date(2023, 12, 28),
+        "seed 004",
+    ),
+    (
+        "Trần Hoàng Tuấn",
+        "Ủy viên Ban Thường vụ Tỉnh ủy, Phó Chủ tịch thường trực UBND tỉnh Quảng Ngãi",
+        "other",
+        None,
+        None,
+        "Ủy ban nhân dân tỉnh Quảng Ngãi",
+        dt.date(2023, 12, 28),
+        "seed 004: khách mời",
+    ),
+    (
+        "Hoàng Đức Long",
+        "Trưởng ban",
+        "head",
+        "KCN Ninh Bình",
+        None,
+        "",
+        dt.date(2019, 1, 11),
+        "seed 001: Khối trưởng 2018",
+    ),
+    (
+        "Vũ Mạnh Hùng",
+        "Phó Vụ trưởng",
+        "deputy",
+        None,
+        "BKHĐT",
+        "Vụ Thi đua - Khen thưởng và Truyền thông",
+        dt.date(2019, 1, 11),
+        "seed 001",
+    ),
+    (
+        "Nguyễn Ngọc Thạch",
+        "Tỉnh ủy viên, Phó Chủ tịch UBND tỉnh Ninh Bình",
+        "other",
+        None,
+        None,
+        "Ủy ban nhân dân tỉnh Ninh Bình",
+        dt.date(2019, 1, 11),
+        "seed 001: khách mời",
+    ),
+    (
+        "Phạm Văn Tịch",
+        "Trưởng ban",
+        "head",
+        "KCN Đắk Lắk",
+        None,
+        "",
+        dt.date(2019, 5, 4),
+        "seed 003: Khối trưởng 2019",
+    ),
 ]
 
 # (short name, official name, province, zone kinds, note)
@@ -273,7 +374,7 @@ BLOCS = [
         "Tây Nguyên",
         "BKHĐT",
         TN_DHMT,
-        "Tên suy ra: nguồn (seed 003) chỉ ghi hai khối hợp nhất năm 2019.",
+        "Tên suy ra: nguồn chỉ ghi hai khối hợp nhất năm 2019.",
     ),
     (
         DBSH,
@@ -351,8 +452,9 @@ BLOC_YEARS = [
         "source": "seed 000",
         "note": "07 đơn vị thành viên từ Khánh Hòa đến Đà Nẵng; suy tôn 03 đơn vị "
         "dẫn đầu: BQL KKT Vân Phong, BQL KKT mở Chu Lai, BQL các KCN và KCX Đà Nẵng."
-        "\nSố liệu minh họa: tổng của Cụm lấy đúng theo nguồn (seed 000); số liệu "
-        "từng đơn vị, số dự án FDI/DDI, giao ước, chữ ký và số phiếu là minh họa.",
+        "\nSố liệu minh họa: tổng của Cụm lấy đúng theo nguồn; số liệu "
+        "từng đơn vị, số dự án FDI/DDI và chỉ tiêu giao ước là minh họa; 04 đơn vị "
+        "thành viên do nguồn không nêu tên được suy ra.",
     },
     {
         "bloc": DBSH,
@@ -436,11 +538,11 @@ BLOC_YEARS = [
         "named": TN_DHMT_MEMBERS,
         "inferred": [],
         "source": "seed 004",
-        "note": "Đề nghị tặng Cờ thi đua: BQL KKT Dung Quất và các KCN Quảng Ngãi, "
-        "BQL KKT tỉnh Gia Lai; Bằng khen: BQL KKT Bình Định, BQL KKT Vân Phong, "
-        "BQL các KCN tỉnh Đắk Lắk."
+        "note": "Kết quả bình xét theo nguồn: dẫn đầu BQL KKT Dung Quất và các KCN "
+        "Quảng Ngãi, BQL KKT tỉnh Gia Lai; xuất sắc BQL KKT Bình Định, BQL KKT Vân "
+        "Phong, BQL các KCN tỉnh Đắk Lắk."
         "\nSố liệu minh họa: kết quả bình xét và bầu Khối trưởng, Khối phó (100%) "
-        "theo nguồn (seed 004); số liệu chỉ tiêu, điểm và số phiếu bình xét của "
+        "theo nguồn; số liệu chỉ tiêu, điểm và số phiếu bình xét của "
         "từng đơn vị là minh họa.",
     },
     {
@@ -518,6 +620,18 @@ def load(*, stdout) -> None:
             services.bloc_upsert(short_name=short, merged_into=blocs[merged])
     for spec in BLOC_YEARS:
         _load_bloc_year(spec, blocs, boards)
+    for name, title, position, board, ministry, body, day, source in OFFICIALS:
+        services.official_upsert(
+            full_name=name,
+            title=title,
+            position=position,
+            board=boards[board] if board else None,
+            ministry=ministries[ministry] if ministry else None,
+            department=body,
+            valid_from=day,
+            valid_until=day,
+            source=source,
+        )
     _load_users(blocs, boards, stdout)
 
 

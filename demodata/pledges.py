@@ -15,10 +15,24 @@ from pledges import services
 from pledges.models import Pledge
 
 YEAR = 2026
+# Seed 004: the 2024 pledge was signed at the 2023 conference, 28/12/2023 in
+# Quảng Ngãi.
+PLEDGE_2024 = {
+    "title": "Giao ước thi đua năm 2024",
+    "signing_date": dt.date(2023, 12, 28),
+    "signing_place": "Quảng Ngãi",
+}
+
+
+def _pledge_2024(bloc: Bloc) -> None:
+    bloc_year = BlocYear.objects.get(bloc=bloc, year=2024)
+    if not Pledge.objects.filter(bloc_year=bloc_year).exists():
+        services.pledge_create(bloc_year=bloc_year, actor=None, **PLEDGE_2024)
 
 
 def load(*, stdout) -> None:
     bloc = Bloc.objects.get(short_name=TN_DHMT)
+    _pledge_2024(bloc)
     bloc_year = bloc_services.bloc_year_upsert(
         bloc=bloc,
         year=YEAR,

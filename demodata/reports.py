@@ -1,7 +1,7 @@
 """Demo of the year-end documents: two whole years, closed and published.
 
 - 2023 of the Tây Nguyên và Duyên hải miền Trung bloc (seeds 003/004): the
-  outcome is seed 004's (flag: Dung Quất, Gia Lai; certificate of merit: Bình
+  outcome is seed 004's (the ministry's flag: Dung Quất, Gia Lai; the certificate: Bình
   Định, Vân Phong, Đắk Lắk; 2024 head Dung Quất with 100% of the votes,
   deputy Kon Tum). The seed publishes no board's figures, scores or vote
   counts (but the 100% election), so those are illustrative.
@@ -22,9 +22,11 @@ left alone, so a second run changes nothing.
 import datetime as dt
 from decimal import Decimal as D
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from blocs import services as bloc_services
+from blocs.awards import AWARD_CODES, nomination_title
 from blocs.models import BlocYear, Board, User
 from demodata.blocs import DHMT, TN_DHMT
 from pledges import services as pledges
@@ -38,7 +40,7 @@ S = BlocYear.Status
 KINDS = [k.value for k in Publication.Kind]
 NOTE = "Số liệu minh họa: nguồn không công bố số liệu của từng đơn vị."
 NOTE_2016 = (
-    "Số liệu minh họa: nguồn (seed 000) chỉ công bố tổng của Cụm; "
+    "Số liệu minh họa: nguồn chỉ công bố tổng của Cụm; "
     "tổng của 07 đơn vị đúng bằng tổng đó."
 )
 
@@ -156,13 +158,13 @@ ROUNDS_2023 = [
     (
         VotingRound.Kind.FLAG,
         2,
-        "Bình xét đề nghị tặng Cờ thi đua năm 2023 (số phiếu minh họa)",
+        nomination_title(VotingRound.Kind.FLAG, 2023) + " (số phiếu minh họa)",
         {"KKT Dung Quất": 11, "KKT Gia Lai": 9, "KKT Bình Định": 2},
     ),
     (
         VotingRound.Kind.MERIT,
         3,
-        "Bình xét đề nghị tặng Bằng khen của Bộ trưởng năm 2023 (số phiếu minh họa)",
+        nomination_title(VotingRound.Kind.MERIT, 2023) + " (số phiếu minh họa)",
         {"KKT Bình Định": 11, "KKT Vân Phong": 11, "KCN Đắk Lắk": 8, "KKT Phú Yên": 3},
     ),
     (VotingRound.Kind.HEAD, 1, "Bầu Khối trưởng năm 2024", {"KKT Dung Quất": 11}),
@@ -225,15 +227,92 @@ FIGURES_2016 = {
     },
 }
 LEADING_2016 = ["KKT Vân Phong", "KKT mở Chu Lai", "KCN-KCX Đà Nẵng"]
-ROUNDS_2016 = [
-    (
-        VotingRound.Kind.FLAG,
-        3,
-        "Suy tôn 03 đơn vị dẫn đầu Cụm đề nghị Bộ Kế hoạch và Đầu tư khen thưởng "
-        "năm 2016 (số phiếu minh họa)",
-        dict.fromkeys(LEADING_2016, 7),
+# Seed 000 records an acclamation ("suy tôn") of three leading units proposed
+# to the ministry for an award it does not name, and no vote: no round is
+# invented; the proposal is written in words, as the seed does.
+
+# What the secretariat writes for each year. Seed 004's and 000's own words
+# where they have them; a text the seed does not give says it is
+# illustrative. A section no seed supports is left empty, and the document
+# that needs it stays a draft that says what is missing.
+SECTIONS_2023 = {
+    "illustrative": True,
+    "results": (
+        "Năm 2023, các đơn vị thành viên trong Khối thi đua đã nhận được sự quan "
+        "tâm, chỉ đạo toàn diện của Tỉnh ủy, HĐND, UBND các tỉnh và đã triển khai "
+        "hoàn thành tốt các nhiệm vụ chính trị được giao; nhìn chung, các đơn vị "
+        "trong Khối thi đua đã hoàn thành và hoàn thành vượt mức các chỉ tiêu đăng "
+        "ký từ đầu năm."
     ),
-]
+    "shortcomings": (
+        "Nội dung minh họa: Hội nghị đã đánh giá những thuận lợi, khó khăn, vướng "
+        "mắc trong quá trình triển khai thực hiện các phong trào thi đua; nguồn "
+        "không nêu cụ thể từng tồn tại, hạn chế và nguyên nhân."
+    ),
+    "lessons": (
+        "Các Ban Quản lý có dịp học hỏi, trao đổi kinh nghiệm lẫn nhau, góp phần "
+        "thực hiện tốt chủ trương, đường lối của Đảng, chính sách, pháp luật của "
+        "Nhà nước và phát triển kinh tế - xã hội, đảm bảo quốc phòng - an ninh ở "
+        "mỗi địa phương, đơn vị."
+    ),
+    "directions": (
+        "Tiếp tục đoàn kết, phát huy hơn nữa những kết quả đã đạt được; đề ra các "
+        "giải pháp nhằm đẩy mạnh hơn nữa phong trào thi đua cũng như những mục "
+        "tiêu, nhiệm vụ cho năm 2024 của Khối."
+    ),
+    "participants": (
+        "Đại diện Lãnh đạo và cán bộ làm công tác thi đua, khen thưởng Ban Quản lý "
+        "các KCN, KKT, KCNC các tỉnh Bình Định, Gia Lai, Đắk Lắk, Kon Tum, Lâm "
+        "Đồng, Đắk Nông, Đà Nẵng, Quảng Nam, Quảng Ngãi, Phú Yên và Khánh Hòa"
+    ),
+    "guests": (
+        "Đồng chí Trần Hoàng Tuấn, Ủy viên Ban Thường vụ Tỉnh ủy, Phó Chủ tịch "
+        "thường trực UBND tỉnh Quảng Ngãi"
+    ),
+    "discussion": (
+        "Hội nghị đã nghe Khối trưởng - Ban Quản lý KKT Vân Phong trình bày tóm tắt "
+        "dự thảo Báo cáo tổng kết công tác thi đua, khen thưởng năm 2023 của Khối "
+        "thi đua; đại diện Lãnh đạo các đơn vị đã tham gia thảo luận, chia sẻ những "
+        "kết quả nổi bật của đơn vị mình.\n"
+        "Đồng chí Nguyễn Trọng Hoàng, Trưởng ban Quản lý KKT Vân Phong chia sẻ kinh "
+        "nghiệm thực hiện Nghị quyết số 55/2022/QH15 ngày 16/6/2022 của Quốc hội; "
+        "đồng chí Lương Trọng Nguyên, Phó Trưởng ban Quản lý KKT Dung Quất và các "
+        "KCN Quảng Ngãi báo cáo quá trình thực hiện các quy hoạch phân khu KKT Dung "
+        "Quất; đồng chí Phan Viết Hùng, Phó Trưởng ban Quản lý KKT Bình Định phát "
+        "biểu thảo luận."
+    ),
+}
+ACHIEVEMENTS_2023 = (
+    "Nội dung minh họa: hoàn thành và hoàn thành vượt mức các chỉ tiêu đăng ký "
+    "năm 2023; số liệu của đơn vị tại Báo cáo tổng kết là số liệu minh họa."
+)
+SECTIONS_2016 = {
+    "illustrative": True,
+    "results": (
+        "Năm 2016, về thu hút đầu tư, toàn Cụm đã cấp mới cho 132 dự án đầu tư với "
+        "tổng vốn đăng ký 2.470,7 triệu USD, đạt 242,97% so với kế hoạch; giá trị "
+        "SXCN-TM-DV đạt 210.764,9 tỷ đồng, đạt 108% so với kế hoạch (195.168 tỷ "
+        "đồng); giá trị xuất khẩu đạt 2.331,663 triệu USD, đạt 103,3% so với kế "
+        "hoạch; nộp ngân sách đạt 38.561 tỷ đồng, đạt 115% so với kế hoạch "
+        "(33.430 tỷ đồng)."
+    ),
+    "directions": (
+        "Năm 2017, các đơn vị thành viên phấn đấu hoàn thành tốt các chỉ tiêu đã đề "
+        "ra; thường xuyên trao đổi, học hỏi kinh nghiệm về công tác quản lý nhà "
+        "nước đối với các lĩnh vực được giao."
+    ),
+    "participants": "07 đơn vị thành viên của Cụm thi đua từ Khánh Hòa đến Đà Nẵng",
+    "discussion": (
+        "Các đơn vị đã thảo luận và thống nhất các chỉ tiêu chính đã đạt được trong "
+        "năm 2016 của các Ban Quản lý KCN, KCX, KKT thuộc Cụm thi đua Duyên hải "
+        "miền Trung."
+    ),
+    "proposal": (
+        "Cụm thi đua đã suy tôn 03 đơn vị dẫn đầu Cụm để đề nghị Bộ Kế hoạch và Đầu "
+        "tư khen thưởng, gồm: Ban Quản lý Khu kinh tế Vân Phong, Ban Quản lý Khu "
+        "kinh tế mở Chu Lai và Ban Quản lý các Khu công nghiệp và chế xuất Đà Nẵng."
+    ),
+}
 
 
 class Year:
@@ -252,6 +331,8 @@ class Year:
         self.assessed = extra.get("assessed")
         self.rounds = extra.get("rounds", [])
         self.pledge_title = extra["pledge_title"]
+        self.sections = extra.get("sections", {})
+        self.achievements = extra.get("achievements", "")
         self.boards = {
             b.short_name: b
             for b in Board.objects.filter(
@@ -282,6 +363,8 @@ def _years() -> list[Year]:
             assessed=ASSESSED_2023,
             rounds=ROUNDS_2023,
             pledge_title="Giao ước thi đua năm 2023",
+            sections=SECTIONS_2023,
+            achievements=ACHIEVEMENTS_2023,
         ),
         Year(
             bloc=DHMT,
@@ -289,8 +372,8 @@ def _years() -> list[Year]:
             actor="admin",
             figures=FIGURES_2016,
             note=NOTE_2016,
-            rounds=ROUNDS_2016,
-            pledge_title="Giao ước thi đua năm 2016 (minh họa)",
+            pledge_title="Giao ước thi đua năm 2016",
+            sections=SECTIONS_2016,
         ),
     ]
 
@@ -302,16 +385,14 @@ def _setup(y: Year) -> None:
     pledges.indicators_copy(bloc_year=y.bloc_year, actor=y.actor)
     pledges.submissions_prepare(bloc_year=y.bloc_year, actor=y.actor)
     if not Pledge.objects.filter(bloc_year=y.bloc_year).exists():
+        # No signing date or place: the seeds give neither.
         pledges.pledge_create(
-            bloc_year=y.bloc_year,
-            actor=y.actor,
-            title=y.pledge_title,
-            signing_date=_signing_day(y),
+            bloc_year=y.bloc_year, actor=y.actor, title=y.pledge_title
         )
 
 
 def _signing_day(y: Year) -> dt.date:
-    """Illustrative: the seeds do not give these pledges' signing dates."""
+    """Illustrative, and printed nowhere: when the demo's officers signed."""
     return dt.date(y.bloc_year.year, 3, 15)
 
 
@@ -464,16 +545,38 @@ def _complete(y: Year) -> bool:
     return True
 
 
-def _publish(y: Year) -> list[str]:
+def _write(y: Year) -> None:
+    """The secretariat's sections and the nominees' achievement summaries."""
+    services.sections_save(bloc_year=y.bloc_year, actor=y.actor, **y.sections)
+    if not y.achievements:
+        return
+    for round_ in y.bloc_year.voting_rounds.filter(kind__in=AWARD_CODES):
+        for candidate in round_.candidates.filter(elected=True).select_related("board"):
+            services.achievement_set(
+                bloc_year=y.bloc_year,
+                board=candidate.board,
+                text=y.achievements,
+                actor=y.actor,
+            )
+
+
+def _publish(y: Year) -> tuple[list[str], dict[str, str]]:
+    """Publish each document that has everything it needs; the others stay
+    drafts, with what they lack."""
     published = set(
         Publication.objects.filter(bloc_year=y.bloc_year).values_list("kind", flat=True)
     )
-    done = []
+    done, drafts = [], {}
     for kind in KINDS:
-        if kind not in published:
+        if kind in published:
+            continue
+        try:
             services.document_publish(bloc_year=y.bloc_year, kind=kind, actor=y.actor)
+        except ValidationError as error:
+            drafts[kind] = " ".join(error.messages)
+        else:
             done.append(kind)
-    return done
+    return done, drafts
 
 
 # The legal texts the documents cite, with the dates they were in force
@@ -489,6 +592,21 @@ LEGAL_BASES = [
         "Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022",
         dt.date(2024, 1, 1),
         None,
+    ),
+    # In force for seed 000's 2016 documents (replaced by Decree 91/2017).
+    (
+        "Nghị định số 42/2010/NĐ-CP ngày 15 tháng 4 năm 2010 của Chính phủ quy định "
+        "chi tiết thi hành một số điều của Luật Thi đua, khen thưởng và Luật sửa "
+        "đổi, bổ sung một số điều của Luật Thi đua, khen thưởng",
+        dt.date(2010, 6, 1),
+        dt.date(2017, 7, 30),
+    ),
+    (
+        "Nghị định số 65/2014/NĐ-CP ngày 01 tháng 7 năm 2014 của Chính phủ quy định "
+        "chi tiết thi hành Luật sửa đổi, bổ sung một số điều của Luật Thi đua, khen "
+        "thưởng năm 2013",
+        dt.date(2014, 8, 25),
+        dt.date(2017, 7, 30),
     ),
     (
         "Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017 của Chính phủ quy định "
@@ -508,6 +626,15 @@ LEGAL_BASES = [
         dt.date(2025, 7, 1),
         None,
     ),
+    # Seed 000 cites it; Circular 07/2018/TT-BKHĐT of 27/12/2018 (seed 003)
+    # took over the blocs' organisation.
+    (
+        "Hướng dẫn số 10004/BKHĐT-TĐKT ngày 12 tháng 12 năm 2013 của Bộ Kế hoạch và "
+        "Đầu tư về tổ chức, hoạt động của Khối, Cụm, Vùng, nhóm thi đua ngành kế "
+        "hoạch, đầu tư và thống kê",
+        dt.date(2013, 12, 12),
+        dt.date(2018, 12, 26),
+    ),
 ]
 
 
@@ -523,8 +650,11 @@ def load(*, stdout) -> None:
                 "left out. Load the demo into a new database to see them."
             )
             continue
-        published = _publish(y)
+        _write(y)
+        published, drafts = _publish(y)
         stdout.write(
             f"Closed year {y.bloc_year} with its documents"
             + (f" (published now: {', '.join(published)})." if published else ".")
         )
+        for kind, why in drafts.items():
+            stdout.write(f"  {kind} stays a draft: {why}")

@@ -29,6 +29,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from blocs import services as bloc_services
+from blocs.awards import nomination_title
 from blocs.models import BlocYear, Membership, Ministry, User
 from pledges import calc, catalog
 from pledges import services as pledges
@@ -622,8 +623,8 @@ class Generator:
         others = [b.pk for b in ranked if b.pk not in (next_head, next_deputy)]
         K = VotingRound.Kind
         plans = [
-            (K.FLAG, "Suy tôn đơn vị dẫn đầu đề nghị tặng Cờ thi đua", flag, 2, None),
-            (K.MERIT, "Đề nghị tặng Bằng khen của Bộ trưởng", merit, 3, None),
+            (K.FLAG, nomination_title(K.FLAG, bloc_year.year), flag, 2, None),
+            (K.MERIT, nomination_title(K.MERIT, bloc_year.year), merit, 3, None),
         ]
         if not last:
             plans += [

@@ -2,6 +2,7 @@
 its scale (the default one) frozen, and a nomination round for the ministry
 flag open, so that a demo board officer can vote and keep a receipt."""
 
+from blocs.awards import nomination_title
 from blocs.models import BlocYear
 from demodata.pledges import YEAR
 from scoring import services
@@ -20,7 +21,7 @@ def load(*, stdout) -> None:
             bloc_year=bloc_year,
             kind=VotingRound.Kind.FLAG,
             actor=None,
-            title="Suy tôn đơn vị dẫn đầu đề nghị tặng Cờ thi đua năm 2026 (demo)",
+            title=nomination_title(VotingRound.Kind.FLAG, YEAR) + " (demo)",
             quota=2,
             max_choices=2,
         )

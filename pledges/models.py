@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from blocs import awards
 from blocs.models import BlocYear, Board
 from pledges import calc
 
@@ -358,10 +359,10 @@ class Submission(models.Model):
         RETURNED = "returned", _("Returned for correction")
         APPROVED = "approved", _("Approved")
 
-    class Award(models.TextChoices):
-        NONE = "none", _("No award")
-        MERIT = "merit", _("Minister's certificate of merit")
-        FLAG = "flag", _("Ministry emulation flag")
+    # The award a board aims for: none, or one of the registry's kinds.
+    Award = models.TextChoices(
+        "Award", [("NONE", ("none", _("No award"))), *awards.choice_members()]
+    )
 
     bloc_year = models.ForeignKey(
         BlocYear,

@@ -15,7 +15,14 @@ from blocs.admin import BlocYearFilter, ScopedAdmin, year_plain
 from blocs.permissions import bloc_years_visible_to, is_secretariat
 from pledges.admin.common import report_done, run_each
 from reports import services
-from reports.models import ApiToken, DocumentYear, LegalBasis, Publication
+from reports.models import (
+    Achievement,
+    ApiToken,
+    DocumentYear,
+    LegalBasis,
+    Publication,
+    YearSections,
+)
 from reports.permissions import can_publish, publications_visible_to
 
 MAX_SIGNED_COPY_BYTES = 20 * 1024 * 1024
@@ -257,7 +264,7 @@ class DocumentYearAdmin(ScopedAdmin):
 
     @admin.display(description=_("preview and draft"))
     def tools(self, obj):
-        return format_html_join(
+        links = format_html_join(
             mark_safe("<br>"),
             '{}: <a href="{}">{}</a> · <a href="{}">{}</a>',
             (
@@ -270,6 +277,13 @@ class DocumentYearAdmin(ScopedAdmin):
                 )
                 for kind, label in Publication.Kind.choices
             ),
+        )
+        return format_html(
+            '{}<br><a href="{}?bloc_year__id__exact={}">{}</a>',
+            links,
+            reverse("admin:reports_yearsections_changelist"),
+            obj.pk,
+            _("Write the sections"),
         )
 
     def has_publish_permission(self, request):
@@ -361,3 +375,123 @@ class ApiTokenAdmin(admin.ModelAdmin):
                 done,
             ),
         )
+
+
+class AchievementInline(admin.StackedInline):
+    """The nominees' achievement summaries printed in the submission."""
+
+    model = Achievement
+    fields = ["board", "text"]
+    autocomplete_fields = ["board"]
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or can_publish(request.user, obj.bloc_year)
+
+    has_add_permission = has_change_permission
+    has_delete_permission = has_change_permission
+
+
+@admin.register(YearSections)
+class YearSectionsAdmin(ScopedAdmin):
+    """What the secretariat writes for its year's documents, beside a live
+    preview of the document it goes into. Each save goes through the
+    service (audited); published versions keep the text they printed."""
+
+    change_form_template = "admin/reports/yearsections/change_form.html"
+    list_display = ["__str__", "updated_at"]
+    list_filter = [("bloc_year", BlocYearFilter)]
+    list_select_related = ["bloc_year__bloc"]
+    search_fields = ["bloc_year__bloc__name", "bloc_year__bloc__short_name"]
+    inlines = [AchievementInline]
+    fieldsets = [
+        (None, {"fields": ["bloc_year", "illustrative"]}),
+        (
+            _("Summary report"),
+            {"fields": ["results", "shortcomings", "lessons", "directions"]},
+        ),
+        (
+            _("Minutes of the vote"),
+            {
+                "fields": [
+                    ("start_time", "end_time"),
+                    "participants",
+                    "guests",
+                    "secretary",
+                    "counting_team",
+                    "discussion",
+                ]
+            },
+        ),
+        (_("Nomination submission"), {"fields": ["proposal"]}),
+    ]
+
+    @staticmethod
+    def scope(user):
+        return YearSections.objects.filter(
+            bloc_year__in=bloc_years_visible_to(user)
+        ).select_related("bloc_year__bloc")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["bloc_year"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "bloc_year":
+            years = bloc_years_visible_to(request.user)
+            if not request.user.is_superuser:
+                years = years.filter(bloc=request.user.bloc_id)
+            kwargs["queryset"] = years.select_related("bloc")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser or is_secretariat(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_add_permission(request)
+        return can_publish(request.user, obj.bloc_year)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: form.cleaned_data[name]
+            for name in services.SECTION_FIELDS
+            if name in form.cleaned_data
+        }
+        saved = services.sections_save(
+            bloc_year=obj.bloc_year, actor=request.user, **fields
+        )
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def save_formset(self, request, form, formset, change):
+        # The admin's change message reads these; the service does the saving.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = (
+            [],
+            [],
+            [],
+        )
+        for inline in formset.forms:
+            data = inline.cleaned_data
+            if not data or not data.get("board"):
+                continue
+            if data.get("DELETE") and inline.instance.pk:
+                inline.instance.delete()
+                continue
+            services.achievement_set(
+                bloc_year=form.instance.bloc_year,
+                board=data["board"],
+                text=data["text"],
+                actor=request.user,
+            )
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None:
+            context["previews"] = [
+                (label, reverse("reports:preview", args=[obj.bloc_year_id, kind]))
+                for kind, label in Publication.Kind.choices
+                if kind != Publication.Kind.PLEDGE
+            ]
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)

@@ -24,5 +24,17 @@ class ReportsConfig(AppConfig):
                     "reports.view_publication",
                     "reports.view_legalbasis",
                     "reports.view_documentyear",
+                    "reports.view_yearsections",
+                    "reports.view_achievement",
                 },
             )
+        register_role_permissions(
+            User.Role.SECRETARIAT,
+            {
+                "reports.add_yearsections",
+                "reports.change_yearsections",
+                "reports.add_achievement",
+                "reports.change_achievement",
+                "reports.delete_achievement",
+            },
+        )

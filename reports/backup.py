@@ -37,7 +37,7 @@ from pledges.models import (
     Value,
 )
 from reports import cache
-from reports.models import Publication
+from reports.models import Achievement, DocumentNumber, Publication, YearSections
 from scoring.models import (
     Assessment,
     Ballot,
@@ -89,6 +89,9 @@ def _year_rows(bloc_year: BlocYear) -> list[tuple[type[models.Model], models.Que
         (BallotCast, BallotCast.objects.filter(round__bloc_year=by)),
         (Ballot, Ballot.objects.filter(round__bloc_year=by)),
         (Publication, Publication.objects.filter(bloc_year=by)),
+        (YearSections, YearSections.objects.filter(bloc_year=by)),
+        (Achievement, Achievement.objects.filter(sections__bloc_year=by)),
+        (DocumentNumber, DocumentNumber.objects.filter(bloc_year=by)),
     ]
 
 

@@ -7,6 +7,8 @@ Every label is escaped: board and bloc names are typed by users.
 from decimal import Decimal
 from html import escape
 
+from django.utils.translation import gettext as _
+
 from blocs.templatetags.vn import num
 
 FONT = 'font-family="Liberation Serif, Times New Roman, serif" font-size="11"'
@@ -23,26 +25,34 @@ PALETTE = [
 ]
 
 
+ABOVE, BELOW = "#4d4d4d", "#a6a6a6"
+
+
 def _percent(value: Decimal | None) -> str:
     return "—" if value is None else num(value)
 
 
 def bar_chart_svg(rows: list[tuple[str, Decimal | None]]) -> str:
-    """Horizontal bars of % of plan per board, with a line at 100%; drawn
-    here as plain SVG (WeasyPrint renders it inline, no script needed)."""
+    """Horizontal bars of % of plan per board, with a dashed line at 100%
+    and a legend; drawn here as plain SVG (WeasyPrint renders it inline, no
+    script needed). The figures stand in their own column right of the bars,
+    so the 100% line never crosses one (Decree 30 asks for legible copies)."""
     label_w, bar_w, value_w, row_h, top = 130, 300, 60, 18, 16
     width = label_w + bar_w + value_w
-    height = top + row_h * len(rows) + 6
+    legend_top = top + row_h * len(rows) + 8
+    height = legend_top + 16
     largest = max([Decimal(100), *(p for _, p in rows if p is not None)])
     scale = Decimal(bar_w) / largest
     x100 = label_w + float(100 * scale)
+    figures_x = label_w + bar_w + 6
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img">',
         f'<text x="{x100:.1f}" y="10" text-anchor="middle" {FONT}>100%</text>',
-        # The 100% line first, so that bars and figures are drawn over it.
-        f'<line x1="{x100:.1f}" y1="{top - 2}" x2="{x100:.1f}" y2="{height - 2}" '
-        'stroke="#000" stroke-width="0.8" stroke-dasharray="3,2"/>',
+        # The 100% line first, so that the bars are drawn over it.
+        f'<line x1="{x100:.1f}" y1="{top - 2}" x2="{x100:.1f}" '
+        f'y2="{legend_top - 4}" stroke="#000" stroke-width="0.8" '
+        'stroke-dasharray="3,2"/>',
     ]
     for n, (label, share) in enumerate(rows):
         y = top + n * row_h
@@ -51,18 +61,41 @@ def bar_chart_svg(rows: list[tuple[str, Decimal | None]]) -> str:
             f"{escape(label)}</text>"
         )
         if share is None:
-            parts.append(f'<text x="{label_w + 4}" y="{y + 12}" {FONT}>—</text>')
+            parts.append(f'<text x="{figures_x}" y="{y + 12}" {FONT}>—</text>')
             continue
         length = float(max(share, Decimal(0)) * scale)
-        fill = "#4d4d4d" if share >= 100 else "#a6a6a6"
+        fill = ABOVE if share >= 100 else BELOW
         parts.append(
             f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" '
             f'height="{row_h - 6}" fill="{fill}"/>'
         )
         parts.append(
-            f'<text x="{label_w + length + 4:.1f}" y="{y + 12}" {FONT}>'
+            f'<text x="{figures_x}" y="{y + 12}" {FONT}>'
             f"{escape(_percent(share))}%</text>"
         )
+    legend = [
+        (
+            f'<rect x="{{x}}" y="{legend_top}" width="10" height="10" fill="{ABOVE}"/>',
+            _("at or above plan"),
+        ),
+        (
+            f'<rect x="{{x}}" y="{legend_top}" width="10" height="10" fill="{BELOW}"/>',
+            _("below plan"),
+        ),
+        (
+            f'<line x1="{{x}}" y1="{legend_top + 5}" x2="{{x10}}" '
+            f'y2="{legend_top + 5}" stroke="#000" stroke-width="0.8" '
+            'stroke-dasharray="3,2"/>',
+            "100% " + _("of the plan"),
+        ),
+    ]
+    x = label_w
+    for mark, text in legend:
+        parts.append(mark.format(x=x, x10=x + 10))
+        parts.append(
+            f'<text x="{x + 14}" y="{legend_top + 9}" {FONT}>{escape(str(text))}</text>'
+        )
+        x += 120
     parts.append("</svg>")
     return "".join(parts)
 

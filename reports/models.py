@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from blocs.models import BlocYear
+from blocs.models import Bloc, BlocYear, Board
 
 
 class LegalBasis(models.Model):
@@ -86,6 +86,12 @@ class Publication(models.Model):
         verbose_name=_("signed copy of"),
         help_text=_("The archived version that an official signed outside the portal."),
     )
+    number = models.CharField(
+        _("number and symbol"), max_length=40, blank=True, default=""
+    )
+    sections = models.JSONField(
+        _("authored sections as printed"), default=dict, blank=True
+    )
 
     class Meta:
         verbose_name = _("published document")
@@ -143,3 +149,154 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class DocumentNumber(models.Model):
+    """The register of an issuing body (a bloc's head's office) for one
+    calendar year: each document takes the next free number, reserved or
+    typed, never used twice (Decree 30/2020/NĐ-CP, Art. 15: numbers run from
+    01 on 1 January to 31 December)."""
+
+    bloc = models.ForeignKey(
+        Bloc,
+        on_delete=models.PROTECT,
+        related_name="document_numbers",
+        verbose_name=_("issuing bloc"),
+    )
+    year = models.PositiveSmallIntegerField(_("register year"))
+    number = models.PositiveIntegerField(_("number"))
+    bloc_year = models.ForeignKey(
+        BlocYear,
+        on_delete=models.PROTECT,
+        related_name="document_numbers",
+        verbose_name=_("bloc year"),
+    )
+    kind = models.CharField(_("document"), max_length=12, choices=Publication.Kind)
+    reserved_at = models.DateTimeField(_("reserved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document number")
+        verbose_name_plural = _("document register")
+        ordering = ["bloc", "-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bloc", "year", "number"],
+                name="document_number_unique_in_register",
+                violation_error_message=_(
+                    "This number is already used in this register."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["bloc_year", "kind"],
+                name="document_number_one_per_document",
+                violation_error_message=_("This document already has a number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="document_number_positive",
+                violation_error_message=_("Numbers start at 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number:02d}/{self.year} {self.bloc.short_name}"
+
+
+class YearSections(models.Model):
+    """What the secretariat writes for a year's documents: the summary's
+    narrative, the minutes' record of the meeting. Each publication keeps a
+    copy of what it printed (``Publication.sections``)."""
+
+    bloc_year = models.OneToOneField(
+        BlocYear,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("bloc year"),
+    )
+    results = models.TextField(
+        _("results"), blank=True, help_text=_("Summary report, section II.")
+    )
+    shortcomings = models.TextField(
+        _("shortcomings and their causes"),
+        blank=True,
+        help_text=_("Summary report, section III."),
+    )
+    lessons = models.TextField(
+        _("lessons"), blank=True, help_text=_("Summary report, section III.")
+    )
+    directions = models.TextField(
+        _("directions and tasks for next year"),
+        blank=True,
+        help_text=_("Summary report, section V."),
+    )
+    start_time = models.TimeField(_("meeting start time"), null=True, blank=True)
+    end_time = models.TimeField(_("meeting end time"), null=True, blank=True)
+    participants = models.TextField(
+        _("participants"), blank=True, help_text=_("Minutes: one per line.")
+    )
+    guests = models.TextField(
+        _("guests"), blank=True, help_text=_("Minutes: one per line.")
+    )
+    secretary = models.CharField(
+        _("secretary of the meeting"),
+        max_length=255,
+        blank=True,
+        help_text=_("Full name; the secretary signs the minutes."),
+    )
+    counting_team = models.TextField(
+        _("vote-counting team"),
+        blank=True,
+        help_text=_("Minutes: one member per line, “full name, title, board”."),
+    )
+    discussion = models.TextField(_("discussion summary"), blank=True)
+    proposal = models.TextField(
+        _("award proposal"),
+        blank=True,
+        help_text=_(
+            "Nomination: what the bloc proposes when no voting round decided it "
+            "(an acclamation recorded in words)."
+        ),
+    )
+    illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("Demo text not taken from a source: documents say so."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("authored sections")
+        verbose_name_plural = _("authored sections")
+
+    def __str__(self) -> str:
+        return str(self.bloc_year)
+
+
+class Achievement(models.Model):
+    """A nominee's short achievement summary (tóm tắt thành tích) printed in
+    the nomination submission."""
+
+    sections = models.ForeignKey(
+        YearSections,
+        on_delete=models.CASCADE,
+        related_name="achievements",
+        verbose_name=_("authored sections"),
+    )
+    board = models.ForeignKey(
+        Board, on_delete=models.PROTECT, related_name="+", verbose_name=_("board")
+    )
+    text = models.TextField(_("achievement summary"))
+
+    class Meta:
+        verbose_name = _("achievement summary")
+        verbose_name_plural = _("achievement summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sections", "board"],
+                name="achievement_one_per_board",
+                violation_error_message=_("This board already has a summary."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.board)

@@ -5,10 +5,12 @@ import secrets
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +18,14 @@ from django.utils.translation import gettext as _
 from blocs.models import BlocYear, User
 from blocs.services import audit_record
 from reports import documents, notices, signing
-from reports.models import ApiToken, LegalBasis, Publication
+from reports.models import (
+    Achievement,
+    ApiToken,
+    DocumentNumber,
+    LegalBasis,
+    Publication,
+    YearSections,
+)
 from reports.permissions import can_publish
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -32,7 +41,81 @@ def qr_svg(text: str) -> str:
 
 
 def verify_url(code: str) -> str:
-    return reverse("reports:verify") + f"?code={code}"
+    """The verification page's full address (``SITE_URL``): a reader holding
+    the paper types it or scans the QR code."""
+    path = reverse("reports:verify") + f"?code={code}"
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def document_number_next(*, bloc_year: BlocYear, year: int) -> int:
+    """The next free number of the bloc's register for ``year``."""
+    last = DocumentNumber.objects.filter(bloc=bloc_year.bloc, year=year).aggregate(
+        n=Max("number")
+    )["n"]
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def document_number_reserve(
+    *,
+    bloc_year: BlocYear,
+    kind: str,
+    actor: User,
+    year: int,
+    number: int | None = None,
+) -> DocumentNumber:
+    """Take a number in the bloc's register of ``year`` for one document: the
+    next free one, or the one typed. A document keeps its number; a number is
+    never used twice (a database constraint)."""
+    if not can_publish(actor, bloc_year):
+        raise PermissionDenied
+    # Lock the bloc so two reservations do not take the same next number.
+    type(bloc_year.bloc).objects.select_for_update().filter(
+        pk=bloc_year.bloc_id
+    ).first()
+    existing = DocumentNumber.objects.filter(bloc_year=bloc_year, kind=kind).first()
+    if existing is not None:
+        if number is None or number == existing.number:
+            return existing
+        raise ValidationError(
+            _("This document already has number %(number)s.")
+            % {"number": existing.number}
+        )
+    entry = DocumentNumber(
+        bloc=bloc_year.bloc,
+        year=year,
+        number=number or document_number_next(bloc_year=bloc_year, year=year),
+        bloc_year=bloc_year,
+        kind=kind,
+    )
+    entry.full_clean()
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("Number %(number)s is already used in the %(year)s register.")
+            % {"number": entry.number, "year": year}
+        ) from error
+    audit_record(
+        actor=actor,
+        action="document.number",
+        obj=entry,
+        changes={"kind": kind, "year": year, "number": entry.number},
+    )
+    return entry
+
+
+def sections_snapshot(sections: YearSections) -> dict:
+    """The authored sections as a publication printed them."""
+    if sections.pk is None:
+        return {}
+    data = model_to_dict(sections, exclude=["id", "bloc_year"])
+    data = {k: (str(v) if v is not None else None) for k, v in data.items()}
+    data["achievements"] = {
+        str(a.board_id): a.text for a in sections.achievements.all()
+    }
+    return data
 
 
 def document_draft(*, bloc_year: BlocYear, kind: str, actor: User) -> bytes:
@@ -61,14 +144,28 @@ def document_publish(*, bloc_year: BlocYear, kind: str, actor: User) -> Publicat
         published_by=actor,
         published_at=timezone.now(),
     )
-    content = documents.render(
+    url = verify_url(publication.code)
+    ctx = documents.context(
         kind,
         bloc_year,
         draft=False,
         publication=publication,
-        qr_svg=qr_svg(verify_url(publication.code)),
-        verify_url=verify_url(publication.code),
+        qr_svg=qr_svg(url),
+        verify_url=url,
+        issue_day=timezone.localdate(),
     )
+    if ctx["missing"]:
+        raise ValidationError(
+            _("This document cannot be published yet. Missing: %(missing)s.")
+            % {"missing": "; ".join(ctx["missing"])}
+        )
+    entry = document_number_reserve(
+        bloc_year=bloc_year, kind=kind, actor=actor, year=ctx["day"].year
+    )
+    ctx["number"] = documents.doc_number(kind, bloc_year.bloc, entry.number)
+    publication.number = ctx["number"]
+    publication.sections = sections_snapshot(ctx["sections"])
+    content = documents.render_context(kind, ctx)
     # The archive keeps the signed bytes: their SHA-256 is what /verify/
     # matches, and the signature is what a reader's PDF software checks.
     content = signing.sign_pdf(
@@ -279,3 +376,70 @@ def legal_basis_upsert(*, citation: str, **fields) -> LegalBasis:
     basis.full_clean()
     basis.save()
     return basis
+
+
+SECTION_FIELDS = [
+    "results",
+    "shortcomings",
+    "lessons",
+    "directions",
+    "start_time",
+    "end_time",
+    "participants",
+    "guests",
+    "secretary",
+    "counting_team",
+    "discussion",
+    "proposal",
+    "illustrative",
+]
+
+
+@transaction.atomic
+def sections_save(*, bloc_year: BlocYear, actor: User | None, **fields) -> YearSections:
+    """Write the year's authored sections (any of ``SECTION_FIELDS``),
+    audited with the old and new text. Documents already published keep the
+    text they printed (``Publication.sections``)."""
+    if actor is not None and not can_publish(actor, bloc_year):
+        raise PermissionDenied
+    unknown = set(fields) - set(SECTION_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown sections: {sorted(unknown)}")
+    sections = YearSections.objects.select_for_update().filter(
+        bloc_year=bloc_year
+    ).first() or YearSections(bloc_year=bloc_year)
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(sections, name)
+        if old != value:
+            changes[name] = [str(old) if old is not None else None, str(value)]
+            setattr(sections, name, value)
+    if sections.pk is not None and not changes:
+        return sections  # nothing to change, nothing to record
+    sections.full_clean()
+    sections.save()
+    audit_record(actor=actor, action="sections.save", obj=sections, changes=changes)
+    return sections
+
+
+@transaction.atomic
+def achievement_set(
+    *, bloc_year: BlocYear, board, text: str, actor: User | None
+) -> Achievement:
+    """A nominee's achievement summary for the nomination submission."""
+    sections = sections_save(bloc_year=bloc_year, actor=actor)
+    achievement = Achievement.objects.filter(sections=sections, board=board).first()
+    old = achievement.text if achievement else ""
+    if achievement is not None and old == text:
+        return achievement
+    achievement = achievement or Achievement(sections=sections, board=board)
+    achievement.text = text
+    achievement.full_clean()
+    achievement.save()
+    audit_record(
+        actor=actor,
+        action="sections.achievement",
+        obj=achievement,
+        changes={"text": [old, text]},
+    )
+    return achievement

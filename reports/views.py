@@ -1,21 +1,24 @@
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import (
     require_http_methods,
     require_POST,
     require_safe,
 )
 
+from blocs.awards import AWARDS
 from blocs.permissions import bloc_years_visible_to, sees_everything
 from reports import cache as page_cache
 from reports import charts, documents, selectors, services, signing
@@ -77,6 +80,9 @@ def publish(request, pk, kind):
         publication = services.document_publish(
             bloc_year=bloc_year, kind=_kind(kind), actor=request.user
         )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:year_documents", pk=bloc_year.pk)
     except OSError:
         # The archive could not take the file (a full disk, an unreachable
         # bucket): nothing was published, the service left no trace.
@@ -117,11 +123,21 @@ def draft(request, pk, kind):
 
 @require_safe
 @login_required
+@xframe_options_sameorigin
 def preview(request, pk, kind):
+    """The draft as HTML; the sections editor in the admin shows it in a
+    frame beside the text being written (same origin only)."""
     bloc_year = _year(request, pk)
     if not can_publish(request.user, bloc_year):
         raise PermissionDenied
-    return HttpResponse(documents.render_preview(_kind(kind), bloc_year))
+    response = HttpResponse(documents.render_preview(_kind(kind), bloc_year))
+    directives = dict(settings.CONTENT_SECURITY_POLICY)
+    directives["style-src"] = ["'self'", "'unsafe-inline'"]
+    directives["frame-ancestors"] = ["'self'"]
+    response["Content-Security-Policy"] = "; ".join(
+        " ".join([name, *sources]) for name, sources in directives.items()
+    )
+    return response
 
 
 @require_safe
@@ -270,6 +286,7 @@ def compare(request):
             "year": year,
             "region": region,
             "columns": columns,
+            "awards": AWARDS,
             "rows": rows,
             "charts": charts_svg,
         }

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from blocs import awards
 from blocs.models import BlocYear, Board
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
@@ -188,11 +189,15 @@ class Score(models.Model):
 
 
 class VotingRound(models.Model):
-    class Kind(models.TextChoices):
-        FLAG = "flag", _("Nomination for the ministry emulation flag")
-        MERIT = "merit", _("Nomination for the minister's certificate of merit")
-        HEAD = "head", _("Election of next year's head")
-        DEPUTY = "deputy", _("Election of next year's deputy")
+    # Nominations for each award of the registry, then the elections.
+    Kind = models.TextChoices(
+        "Kind",
+        [
+            *awards.choice_members(round_labels=True),
+            ("HEAD", ("head", _("Election of next year's head"))),
+            ("DEPUTY", ("deputy", _("Election of next year's deputy"))),
+        ],
+    )
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Being prepared")

@@ -4,7 +4,7 @@ import datetime as dt
 import itertools
 
 from blocs import services
-from blocs.models import Bloc, BlocYear, Board, Membership, Ministry, User
+from blocs.models import Bloc, BlocYear, Board, Membership, Ministry, Official, User
 
 _seq = itertools.count(1)
 
@@ -31,7 +31,9 @@ def bloc(**fields) -> Bloc:
     return services.bloc_upsert(**(defaults | fields))
 
 
-def board(**fields) -> Board:
+def board(*, head: str | None = "", **fields) -> Board:
+    """A board with a head in office since 2000 (documents print their
+    signatures); ``head=None``: no head recorded."""
     n = next(_seq)
     defaults = {
         "short_name": f"BQL {n}",
@@ -39,7 +41,17 @@ def board(**fields) -> Board:
         "province": f"Tỉnh {n}",
         "manages_kcn": True,
     }
-    return services.board_upsert(**(defaults | fields))
+    b = services.board_upsert(**(defaults | fields))
+    if head is not None:
+        official(board=b, full_name=head or f"Trần Văn Thử {n}")
+    return b
+
+
+def official(*, board: Board, full_name: str, **fields) -> Official:
+    defaults = {"title": "Trưởng ban", "valid_from": dt.date(2000, 1, 1)}
+    return services.official_upsert(
+        board=board, full_name=full_name, **(defaults | fields)
+    )
 
 
 def bloc_year(*, bloc=None, year=2023, members=(), head=None, deputy=None, status=None):
@@ -66,3 +78,26 @@ def user(*, role: str = "", bloc=None, board=None, superuser=False, **fields) ->
 
 
 CLOSED = BlocYear.Status.CLOSED
+
+
+SECTIONS = {
+    "results": "Các đơn vị hoàn thành kế hoạch năm.",
+    "shortcomings": "Một số báo cáo nộp chậm.",
+    "lessons": "Trao đổi kinh nghiệm thường xuyên.",
+    "directions": "Tiếp tục đẩy mạnh phong trào thi đua.",
+    "start_time": dt.time(8, 0),
+    "end_time": dt.time(11, 0),
+    "participants": "Lãnh đạo các đơn vị thành viên",
+    "secretary": "Lê Thị Thư Ký",
+    "counting_team": "Nguyễn Văn Kiểm, Trưởng ban kiểm phiếu",
+    "discussion": "Các đơn vị thảo luận.",
+}
+
+
+def sections(bloc_year: BlocYear, **fields):
+    """Every section the secretariat writes, so that documents can publish."""
+    from reports import services as report_services
+
+    return report_services.sections_save(
+        bloc_year=bloc_year, actor=None, **(SECTIONS | fields)
+    )

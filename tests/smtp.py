@@ -80,6 +80,6 @@ def smtp(settings):
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_TIMEOUT = 5
-    settings.PORTAL_URL = "https://portal.example.vn"
+    settings.SITE_URL = "https://portal.example.vn"
     yield server
     server.stop()

@@ -54,16 +54,16 @@ def _csp(response) -> dict[str, list[str]]:
     return directives
 
 
-def _assert_hardened(response, *, inline_styles=False):
+def _assert_hardened(response, *, inline_styles=False, framed_by_self=False):
     csp = _csp(response)
     assert csp["default-src"] == ["'self'"]
     assert csp["script-src"] == ["'self'"]
     assert csp["object-src"] == ["'none'"]
-    assert csp["frame-ancestors"] == ["'none'"]
+    assert csp["frame-ancestors"] == (["'self'"] if framed_by_self else ["'none'"])
     assert csp["base-uri"] == ["'none'"]
     assert ("'unsafe-inline'" in csp["style-src"]) is inline_styles
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Frame-Options"] == ("SAMEORIGIN" if framed_by_self else "DENY")
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert "camera=()" in response["Permissions-Policy"]
@@ -160,12 +160,13 @@ def test_admin_pages_load_their_scripts_from_files(reporting, client_for, url):
 
 def test_document_preview_may_style_but_not_script(reporting, client_for):
     """The preview is the PDF's HTML (a <style> block for the A4 page): inline
-    styles allowed there, scripts still only from this site."""
+    styles allowed there, scripts still only from this site; only this site's
+    own pages (the sections editor) may frame it."""
     client = client_for(reporting.users["secretariat"])
     url = reverse("reports:preview", args=[reporting.own_year.pk, "pledge"])
     response = client.get(url)
     assert response.status_code == 200
-    _assert_hardened(response, inline_styles=True)
+    _assert_hardened(response, inline_styles=True, framed_by_self=True)
     assert _Page(response.text).style_blocks >= 1
 
 

@@ -335,6 +335,21 @@ ADMIN_MODELS |= {
         "secretariat": HIDDEN,
         "other_secretariat": HIDDEN,
     },
+    # What the secretariat writes for its year's documents.
+    "yearsections": {
+        "superuser": READ_NO_DELETE | {"add": OK},
+        "ministry": READ_NO_DELETE,
+        "secretariat": READ_NO_DELETE | {"add": OK},
+        "other_secretariat": READ_NO_DELETE | {"add": OK} | OUT_OF_SCOPE,
+    },
+    # The people documents print: public facts; a secretariat records its
+    # own bloc's boards' people, reads the others'.
+    "official": {
+        "superuser": FULL,
+        "ministry": READ_NO_DELETE,
+        "secretariat": READ_NO_DELETE | {"add": OK},
+        "other_secretariat": READ_NO_DELETE | {"add": OK},
+    },
     # The archive is read-only for everyone.
     "publication": {
         "superuser": READ_NO_DELETE,
@@ -457,6 +472,8 @@ def _objects(world):
             name="walk",
             actor=world.users["superuser"],
         )[0].pk,
+        "yearsections": factories.sections(year).pk,
+        "official": world.own_boards[0].officials.first().pk,
         "ministry": world.own.ministry_id,
         "bloc": world.own.pk,
         "board": world.own_boards[0].pk,

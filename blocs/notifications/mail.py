@@ -48,7 +48,7 @@ def _context(notice) -> dict:
     context.setdefault("username", notice.user.get_username())
     if notice.kind == kinds.PASSWORD_RESET:
         user = notice.user
-        context["link"] = settings.PORTAL_URL + reverse(
+        context["link"] = settings.SITE_URL.rstrip("/") + reverse(
             "password_reset_confirm",
             kwargs={
                 "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
@@ -56,7 +56,7 @@ def _context(notice) -> dict:
             },
         )
     elif notice.link:
-        context["link"] = settings.PORTAL_URL + notice.link
+        context["link"] = settings.SITE_URL.rstrip("/") + notice.link
     return context
 
 

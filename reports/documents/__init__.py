@@ -20,17 +20,21 @@ from reports.documents.nomination import build_nomination
 from reports.documents.pledge import build_pledge
 from reports.documents.reads import (
     AWARD_KINDS,
-    AWARD_NAMES,
     FALLBACK_COUNT,
     MAIN_CODES,
     vn_key,
 )
-from reports.documents.rendering import DOCUMENTS, context, render, render_preview
+from reports.documents.rendering import (
+    DOCUMENTS,
+    context,
+    render,
+    render_context,
+    render_preview,
+)
 from reports.documents.summary import board_charts, build_summary
 
 __all__ = [
     "AWARD_KINDS",
-    "AWARD_NAMES",
     "DOCUMENTS",
     "FALLBACK_COUNT",
     "MAIN_CODES",
@@ -47,6 +51,7 @@ __all__ = [
     "doc_number",
     "percent",
     "render",
+    "render_context",
     "render_preview",
     "short_date",
     "vn_key",

@@ -36,9 +36,12 @@ def percent(value: Decimal | None) -> str:
     return "—" if value is None else num(value)
 
 
-def doc_number(kind: str, bloc: Bloc) -> str:
-    sequence, abbreviation = NUMBERS[kind]
-    return f"{sequence:02d}/{abbreviation}-{_unit(bloc)[2]}"
+def doc_number(kind: str, bloc: Bloc, number: int | None = None) -> str:
+    """“15/BC-KTĐ”, a leading zero under 10 (Decree 30); without a number
+    from the register yet, a blank for it."""
+    _sequence, abbreviation = NUMBERS[kind]
+    shown = f"{number:02d}" if number else "\u2003\u2003"
+    return f"{shown}/{abbreviation}-{_unit(bloc)[2]}"
 
 
 def _unit(bloc: Bloc) -> tuple[str, str, str]:

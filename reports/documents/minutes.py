@@ -4,6 +4,14 @@ candidates, the awards and next year's leaders."""
 from blocs.models import BlocYear
 from blocs.templatetags.vn import num
 from reports.documents.formatting import percent, short_date
+from reports.documents.people import (
+    SignatureBlock,
+    heads,
+    leader_block,
+    missing_sections,
+    missing_signers,
+    paragraphs,
+)
 from reports.documents.reads import (
     _awards,
     _header,
@@ -26,8 +34,23 @@ def _ballots(voting_round: VotingRound, members: int) -> dict:
     return {"issued": issued, "returned": cast, "valid": valid, "invalid": invalid}
 
 
-def build_minutes(bloc_year: BlocYear) -> dict:
-    ctx = _header("minutes", bloc_year)
+# What the secretary records at the meeting; guests are optional.
+MINUTES_SECTIONS = [
+    "start_time",
+    "end_time",
+    "participants",
+    "counting_team",
+    "discussion",
+]
+
+
+def _time(value) -> str:
+    """“08 giờ 00” (Vietnamese minutes write hours so)."""
+    return f"{value.hour:02d} giờ {value.minute:02d}" if value else ""
+
+
+def build_minutes(bloc_year: BlocYear, *, issue_day=None) -> dict:
+    ctx = _header("minutes", bloc_year, issue_day=issue_day)
     members = _members(bloc_year)
     rounds = []
     present = 0
@@ -59,7 +82,53 @@ def build_minutes(bloc_year: BlocYear) -> dict:
             }
         )
     next_head, next_deputy = _next_leaders(bloc_year)
+    sections = ctx["sections"]
+    leaders = [b for b in (ctx["head_board"], ctx["deputy_board"]) if b is not None]
+    by_board = heads(leaders, ctx["day"])
+    # The head and the deputy co-chair the conference (seed 004); a year
+    # without a deputy has one chair.
+    chairs = [
+        leader_block(
+            board=board,
+            heads_by_board=by_board,
+            authority="ĐỒNG CHỦ TRÌ" if len(leaders) > 1 else "CHỦ TRÌ",
+            title=title.upper(),
+        )
+        for board, title in zip(
+            leaders, [ctx["head_title"], ctx["deputy_title"]], strict=False
+        )
+    ]
+    secretary = SignatureBlock(
+        authority="THƯ KÝ", title="", name=sections.secretary, board=""
+    )
+    signatures = [secretary, *chairs]
+    ctx["missing"] = missing_signers(signatures) + missing_sections(
+        sections, MINUTES_SECTIONS
+    )
     return ctx | {
+        "signatures": signatures,
+        "chairs": [
+            {
+                "name": block.name,
+                "board": block.board,
+                "title": (by_board[b.pk].title if b.pk in by_board else ""),
+                "role": role,
+            }
+            for block, b, role in zip(
+                chairs,
+                leaders,
+                [ctx["head_title"], ctx["deputy_title"]],
+                strict=False,
+            )
+        ],
+        "start_time": _time(sections.start_time),
+        "end_time": _time(sections.end_time),
+        "participants": paragraphs(sections.participants),
+        "guests": paragraphs(sections.guests),
+        "counting_team": paragraphs(sections.counting_team),
+        "discussion": paragraphs(sections.discussion),
+        "proposal": paragraphs(sections.proposal),
+        "secretary": sections.secretary,
         "title": (
             f"Bình xét thi đua năm {bloc_year.year} và bầu "
             f"{ctx['head_title']}, {ctx['deputy_title']} năm {bloc_year.year + 1}"
@@ -69,7 +138,8 @@ def build_minutes(bloc_year: BlocYear) -> dict:
         "members_count": len(members),
         "present": present,
         "rounds": rounds,
-        "awards": _awards(bloc_year),
+        "awards": _awards(bloc_year, ctx["ministry"]),
+        "elections": bool(_rounds(bloc_year, ["head", "deputy"])),
         "next_year": str(bloc_year.year + 1),
         "next_head": next_head,
         "next_deputy": next_deputy,

@@ -5,8 +5,9 @@ import datetime as dt
 import unicodedata
 
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 
+from blocs.awards import AWARD_CODES, award, award_name
 from blocs.models import BlocYear, Board, Membership
 from blocs.selectors import ministry_on
 from blocs.templatetags.vn import num
@@ -19,7 +20,7 @@ from reports.documents.formatting import (
     doc_number,
     percent,
 )
-from reports.models import LegalBasis
+from reports.models import DocumentNumber, LegalBasis, YearSections
 from scoring.models import VotingRound
 
 # The indicators the tables show when the year plans them (A4 has room for
@@ -27,11 +28,7 @@ from scoring.models import VotingRound
 MAIN_CODES = ["new-projects", "new-capital-usd", "export", "budget"]
 FALLBACK_COUNT = 5
 
-AWARD_KINDS = [VotingRound.Kind.FLAG, VotingRound.Kind.MERIT]
-AWARD_NAMES = {
-    VotingRound.Kind.FLAG: "Cờ thi đua",
-    VotingRound.Kind.MERIT: "Bằng khen của Bộ trưởng",
-}
+AWARD_KINDS = list(AWARD_CODES)
 
 
 def _leaders(bloc_year: BlocYear) -> tuple[Board | None, Board | None]:
@@ -54,6 +51,13 @@ def vn_key(text: str) -> str:
 def _members(bloc_year: BlocYear) -> list[Board]:
     boards = [m.board for m in bloc_year.memberships.select_related("board")]
     return sorted(boards, key=lambda b: (vn_key(b.province), vn_key(b.name)))
+
+
+def inferred_ids(bloc_year: BlocYear) -> set[int]:
+    """Members no source names (completed from the region's provinces)."""
+    return set(
+        bloc_year.memberships.filter(confirmed=False).values_list("board_id", flat=True)
+    )
 
 
 def _legal_bases(day: dt.date) -> list[str]:
@@ -129,24 +133,27 @@ def _rounds(bloc_year: BlocYear, kinds=None) -> list[VotingRound]:
     return list(rounds.prefetch_related("candidates__board").order_by("pk"))
 
 
-def _awards(bloc_year: BlocYear) -> list[dict]:
-    """Per award (flag, merit): the chosen boards with votes, share, score."""
+def _awards(bloc_year: BlocYear, ministry: str) -> list[dict]:
+    """Per award of the registry: the chosen boards with votes, share, score;
+    only the awards a closed round decided (a year without rounds, as seed
+    000's acclamation, states no award)."""
     awards = []
+    rounds = _rounds(bloc_year, AWARD_KINDS)  # one query and its prefetch
     for kind in AWARD_KINDS:
-        chosen = [
-            c
-            for r in _rounds(bloc_year, [kind])
-            for c in r.candidates.all()
-            if c.elected
-        ]
+        of_kind = [r for r in rounds if r.kind == kind]
+        if not of_kind:
+            continue
+        chosen = [c for r in of_kind for c in r.candidates.all() if c.elected]
         chosen.sort(key=lambda c: (c.score_rank or 999, c.board.name))
         awards.append(
             {
                 "kind": kind,
-                "name": AWARD_NAMES[kind],
+                "name": award_name(kind, ministry),
+                "short_name": award(kind).short_wording,
                 "rows": [
                     {
                         "board": c.board.name,
+                        "board_id": c.board_id,
                         "short": c.board.short_name,
                         "votes": num(c.votes),
                         "share": percent(c.share),
@@ -179,36 +186,97 @@ def _next_leaders(bloc_year: BlocYear) -> tuple[str, str]:
     return names["head"], names["deputy"]
 
 
-def _header(kind: str, bloc_year: BlocYear, day: dt.date | None = None) -> dict:
-    bloc = bloc_year.bloc
-    head, deputy = _leaders(bloc_year)
+def sections_of(bloc_year: BlocYear) -> YearSections:
+    """The year's authored sections, or empty ones (never saved here)."""
+    try:
+        return bloc_year.sections
+    except YearSections.DoesNotExist:
+        return YearSections(bloc_year=bloc_year)
+
+
+def number_of(kind: str, bloc_year: BlocYear) -> DocumentNumber | None:
+    return DocumentNumber.objects.filter(bloc_year=bloc_year, kind=kind).first()
+
+
+def _place(bloc_year: BlocYear, head: Board | None) -> str:
+    """The conference's province, else the host's or the head's; a year not
+    yet led (an open year) takes the last head's province."""
     host = bloc_year.host
     place = _province(bloc_year.conference_place) or (
         _province(host.province) if host else ""
     )
     if not place and head is not None:
         place = _province(head.province)
-    day = day or bloc_year.conference_date or timezone.localdate()
+    if not place:
+        last = (
+            Membership.objects.filter(
+                bloc_year__bloc=bloc_year.bloc,
+                bloc_year__year__lt=bloc_year.year,
+                role=Membership.Role.HEAD,
+            )
+            .select_related("board")
+            .order_by("-bloc_year__year")
+            .first()
+        )
+        place = _province(last.board.province) if last else ""
+    return place
+
+
+def _header(
+    kind: str,
+    bloc_year: BlocYear,
+    day: dt.date | None = None,
+    *,
+    issue_day: dt.date | None = None,
+    at_conference: bool = True,
+) -> dict:
+    """What every document starts with. ``day`` is the document's own date
+    (the conference, the signing); without one, a draft leaves the date to be
+    written and a publication is dated ``issue_day``. A document not issued at
+    the year's conference (the pledge) takes neither its date nor its place."""
+    bloc = bloc_year.bloc
+    head, deputy = _leaders(bloc_year)
+    if at_conference:
+        place = _place(bloc_year, head)
+        day = day or bloc_year.conference_date or issue_day
+    else:
+        place = _province(head.province) if head is not None else ""
+        day = day or issue_day
+    # The ministry and the laws of the year's end when no date is set yet.
+    reference = day or dt.date(bloc_year.year, 12, 31)
     unit, head_title, abbreviation = _unit(bloc)
-    ministry = ministry_on(bloc=bloc, day=day)
+    ministry = ministry_on(bloc=bloc, day=reference)
+    register = number_of(kind, bloc_year)
+    sections = sections_of(bloc_year)
     return {
         "kind": kind,
         "year": str(bloc_year.year),  # a label: never "2.023"
         "parent_body": ministry.name.upper(),
         "issuer": bloc.name.upper(),
         "bloc_name": bloc.name,
-        "number": doc_number(kind, bloc),
-        "place_date": date_line(place, day),
+        "number": doc_number(kind, bloc, register.number if register else None),
+        "place_date": date_line(place, day) if day else undated_line(place),
+        "place": place,
         "day": day,
+        "reference_day": reference,
         "unit": unit,
         "unit_title": unit.capitalize(),
         "head_title": head_title,
         "deputy_title": head_title.replace("trưởng", "phó"),
-        "signer_role": f"TM. {unit.upper()} THI ĐUA",
-        "signer_title": head_title.upper(),
-        "signer_name": head.name if head else "",
+        "head_board": head,
+        "deputy_board": deputy,
         "head": head.name if head else "",
         "deputy": deputy.name if deputy else "",
         "ministry": ministry.name,
+        "emulation_department": ministry.emulation_department,
         "abbreviation": abbreviation,
+        "sections": sections,
+        "illustrative": sections.illustrative,
+        "missing": [],
     }
+
+
+def undated_line(place: str) -> str:
+    """A draft not yet dated: the date is left for the signer to write."""
+    text = "ngày      tháng      năm"
+    return f"{place}, {text}" if place else text.capitalize()

@@ -27,10 +27,13 @@ def context(
     publication=None,
     qr_svg: str = "",
     verify_url: str = "",
+    issue_day=None,
 ) -> dict:
+    """``issue_day`` dates a publication whose document has no date of its
+    own (no conference or signing date recorded)."""
     _template, build = DOCUMENTS[kind]
     with translation.override("vi"):
-        ctx = build(bloc_year)
+        ctx = build(bloc_year, issue_day=issue_day)
     ctx["draft"] = draft
     if publication is not None:
         ctx |= {
@@ -43,8 +46,14 @@ def context(
 
 
 def render(kind: str, bloc_year: BlocYear, *, draft: bool, publication=None, **extra):
-    """The document as PDF bytes; ``extra`` takes ``qr_svg`` and ``verify_url``."""
+    """The document as PDF bytes; ``extra`` takes ``qr_svg``, ``verify_url``
+    and ``issue_day``."""
     ctx = context(kind, bloc_year, draft=draft, publication=publication, **extra)
+    return render_context(kind, ctx)
+
+
+def render_context(kind: str, ctx: dict) -> bytes:
+    """A context already built (the publishing service checks it first)."""
     with translation.override("vi"):
         return pdf.render_pdf(DOCUMENTS[kind][0], ctx)
 

@@ -10,6 +10,13 @@ from pledges.models import Indicator, Submission
 from pledges.selectors import bloc_totals
 from reports.charts import bar_chart_svg
 from reports.documents.formatting import percent, short_date
+from reports.documents.people import (
+    heads,
+    leader_block,
+    missing_sections,
+    missing_signers,
+    paragraphs,
+)
 from reports.documents.reads import (
     _approved_only,
     _awards,
@@ -20,13 +27,20 @@ from reports.documents.reads import (
     _totals,
     _unit_label,
     _values,
+    inferred_ids,
 )
 from scoring.models import Score
 
+# The sections the secretariat writes, in the order the report prints them
+# (Decree 30 leaves the body to the issuer; the ministry's guidance asks for
+# results, shortcomings and causes, lessons, next year's directions).
+SUMMARY_SECTIONS = ["results", "shortcomings", "lessons", "directions"]
 
-def build_summary(bloc_year: BlocYear) -> dict:
-    ctx = _header("summary", bloc_year)
+
+def build_summary(bloc_year: BlocYear, *, issue_day=None) -> dict:
+    ctx = _header("summary", bloc_year, issue_day=issue_day)
     members = _members(bloc_year)
+    inferred = inferred_ids(bloc_year)
     indicators = _main_indicators(bloc_year)
     approved_only = _approved_only(bloc_year)
     values = _values(bloc_year, indicators, approved_only=approved_only)
@@ -67,9 +81,26 @@ def build_summary(bloc_year: BlocYear) -> dict:
     approved = bloc_year.submissions.filter(status=Submission.Status.APPROVED).count()
     scores = Score.objects.filter(bloc_year=bloc_year).select_related("board")
     next_head, next_deputy = _next_leaders(bloc_year)
+    signer = leader_block(
+        board=ctx["head_board"],
+        heads_by_board=heads(
+            [ctx["head_board"]] if ctx["head_board"] else [], ctx["day"]
+        ),
+        authority=f"TM. {ctx['unit'].upper()} THI ĐUA",
+        title=ctx["head_title"].upper(),
+    )
+    sections = ctx["sections"]
+    ctx["missing"] = missing_signers([signer]) + missing_sections(
+        sections, SUMMARY_SECTIONS
+    )
     return ctx | {
+        "signatures": [signer],
         "title": f"Tổng kết công tác thi đua năm {bloc_year.year}",
-        "members": [{"n": n, "name": b.name} for n, b in enumerate(members, 1)],
+        "members": [
+            {"n": n, "name": b.name, "inferred": b.pk in inferred}
+            for n, b in enumerate(members, 1)
+        ],
+        "any_inferred": bool(inferred),
         "members_count": len(members),
         "conference_date": short_date(bloc_year.conference_date),
         "conference_place": bloc_year.conference_place,
@@ -81,12 +112,14 @@ def build_summary(bloc_year: BlocYear) -> dict:
         "unusual_totals": any(t["unusual"] for t in bloc_rows),
         "chart_title": tables[0]["name"] if tables else "",
         "chart_svg": bar_chart_svg(chart_rows) if chart_rows else "",
-        "shortcomings": bloc_year.note.strip(),
+        "narrative": {
+            name: paragraphs(getattr(sections, name)) for name in SUMMARY_SECTIONS
+        },
         "scores": [
             {"rank": s.rank, "board": s.board.short_name, "total": num(s.total)}
             for s in scores.order_by("rank", "board__name")
         ],
-        "awards": _awards(bloc_year),
+        "awards": _awards(bloc_year, ctx["ministry"]),
         "next_year": str(bloc_year.year + 1),
         "next_head": next_head,
         "next_deputy": next_deputy,

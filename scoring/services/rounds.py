@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from blocs import awards
 from blocs import services as bloc_services
 from blocs.models import BlocYear, Membership, User
 from blocs.services import audit_record
@@ -58,7 +59,7 @@ def eligible_candidates(
     bloc_year: BlocYear, award: str, top: int | None = None
 ) -> list[int]:
     """Members that registered for ``award`` (or above), best scores first."""
-    wanted = {"merit": ["merit", "flag"], "flag": ["flag"]}[award]
+    wanted = list(awards.award(award).accepts)
     registered = set(
         Submission.objects.filter(
             bloc_year=bloc_year, award_target__in=wanted

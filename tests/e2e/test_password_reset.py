@@ -11,7 +11,7 @@ from tests.smtp import run_worker, smtp, text_of  # noqa: F401 (smtp: a fixture)
 
 @pytest.fixture
 def live(transactional_db, live_server, world, smtp, settings):  # noqa: F811
-    settings.PORTAL_URL = live_server.url
+    settings.SITE_URL = live_server.url
     officer = world.users["board_officer"]
     officer.email = "can.bo@bql.example.vn"
     officer.save(update_fields=["email"])

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from blocs.models import AuditEvent
@@ -25,12 +26,36 @@ def _publish(client, year, kind="summary"):
     )
 
 
+SUMMARY_SECTIONS = {
+    "results": "Kết quả.",
+    "shortcomings": "Tồn tại.",
+    "lessons": "Bài học.",
+    "directions": "Phương hướng.",
+}
+
+
 def test_secretariat_publishes_versions_from_the_admin(world, client_for):
     client = client_for(world.users["secretariat"])
+    # Refused while a required section is empty, with the list of them.
+    page = _publish(client, world.own_year)
+    assert "Chưa thể ban hành văn bản này. Còn thiếu:" in page.text
+    for label in ["Kết quả", "Tồn tại, hạn chế và nguyên nhân", "Bài học kinh nghiệm"]:
+        assert label in page.text
+    assert not Publication.objects.exists()
+    services.sections_save(
+        bloc_year=world.own_year, actor=world.users["secretariat"], **SUMMARY_SECTIONS
+    )
     page = _publish(client, world.own_year)
     assert page.status_code == 200
     first = Publication.objects.get(bloc_year=world.own_year, kind="summary")
     assert first.version == 1
+    # The publication keeps the sections it printed, whatever is written later.
+    assert first.sections["results"] == "Kết quả."
+    services.sections_save(
+        bloc_year=world.own_year, actor=world.users["secretariat"], results="Mới."
+    )
+    first.refresh_from_db()
+    assert first.sections["results"] == "Kết quả."
     assert first.published_by == world.users["secretariat"]
     _publish(client, world.own_year)
     versions = Publication.objects.filter(bloc_year=world.own_year, kind="summary")
@@ -102,3 +127,48 @@ def test_preview_prints_the_year_as_a_label(world, client_for):
     assert "Báo cáo tổng kết năm 2023" in page.text
     assert "2.023" not in page.text
     assert "2.024" not in page.text
+
+
+def test_sections_are_written_beside_a_live_preview(world, client_for):
+    sections = services.sections_save(
+        bloc_year=world.own_year, actor=world.users["secretariat"], results="Kết quả."
+    )
+    client = client_for(world.users["secretariat"])
+    change = reverse("admin:reports_yearsections_change", args=[sections.pk])
+    page = client.get(change)
+    preview = reverse("reports:preview", args=[world.own_year.pk, "summary"])
+    assert '<iframe name="sections-preview"' in page.text
+    assert f'src="{preview}"' in page.text
+    framed = client.get(preview)
+    assert framed["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in framed["Content-Security-Policy"]
+    assert "Kết quả." in framed.text
+    # Saving through the admin goes through the audited service.
+    data = {
+        "illustrative": "",
+        "results": "Kết quả mới.",
+        "achievements-TOTAL_FORMS": "0",
+        "achievements-INITIAL_FORMS": "0",
+    }
+    response = client.post(change, data)
+    assert response.status_code == 302
+    sections.refresh_from_db()
+    assert sections.results == "Kết quả mới."
+    assert AuditEvent.objects.filter(action="sections.save").count() == 2
+
+
+def test_other_blocs_secretariat_cannot_write_the_sections(world, client_for):
+    sections = services.sections_save(
+        bloc_year=world.own_year, actor=world.users["secretariat"], results="Giữ."
+    )
+    client = client_for(world.users["other_secretariat"])
+    change = reverse("admin:reports_yearsections_change", args=[sections.pk])
+    client.post(change, {"results": "Sửa.", "achievements-TOTAL_FORMS": "0"})
+    sections.refresh_from_db()
+    assert sections.results == "Giữ."
+    with pytest.raises(PermissionDenied):
+        services.sections_save(
+            bloc_year=world.own_year,
+            actor=world.users["other_secretariat"],
+            results="Sửa.",
+        )

@@ -23,6 +23,8 @@ from demodata import blocs as blocs_demo
 from pledges import services as pledges
 from pledges.models import Submission, Value
 from pledges.selectors import bloc_totals
+from reports import documents
+from reports import services as report_services
 from reports.models import Publication
 from scoring import services as scoring
 from scoring.models import Score, VotingRound
@@ -73,6 +75,12 @@ def _published_text(bloc_year, kind, *, layout: bool = True) -> str:
     publication = Publication.objects.get(bloc_year=bloc_year, kind=kind)
     with publication.file.open("rb") as f:
         return pdf_text(f.read(), layout=layout)
+
+
+def _draft_text(bloc_year, kind, *, layout: bool = True) -> str:
+    """A document the demo cannot publish (a signer the seeds do not name)."""
+    assert not Publication.objects.filter(bloc_year=bloc_year, kind=kind).exists()
+    return pdf_text(documents.render(kind, bloc_year, draft=True), layout=layout)
 
 
 def _chosen(bloc_year, kind) -> set[str]:
@@ -154,21 +162,21 @@ class TestDemo:
         nomination = _published_text(year, "nomination", layout=False)
         for short in FLAG_2023 | MERIT_2023:
             assert FULL[short] in nomination
-        assert "Cờ thi đua (2 đơn vị)" in nomination
-        assert "Bằng khen của Bộ trưởng (3 đơn vị)" in nomination
+        assert "Cờ thi đua của Bộ Kế hoạch và Đầu tư (2 đơn vị)" in nomination
+        assert "Bằng khen của Bộ trưởng Bộ Kế hoạch và Đầu tư (3 đơn vị)" in nomination
         summary = _published_text(year, "summary", layout=False)
         assert (
             f"bầu {FULL['KKT Dung Quất']} làm Khối trưởng và {FULL['KKT Kon Tum']} "
             "làm Khối phó năm 2024" in summary
         )
-        minutes = _published_text(year, "minutes")
+        # The minutes need a secretary and a counting team the seed does not
+        # name: a draft.
+        minutes = _draft_text(year, "minutes")
         assert "KKT Dung Quất 11 100 Được chọn" in minutes
         assert "KKT Kon Tum 11 100 Được chọn" in minutes
-        minutes = _published_text(year, "minutes", layout=False)
+        minutes = _draft_text(year, "minutes", layout=False)
         assert f"Khối trưởng năm 2024: {FULL['KKT Dung Quất']}" in minutes
         assert f"Khối phó năm 2024: {FULL['KKT Kon Tum']}" in minutes
-        pledge = _published_text(year, "pledge")
-        assert "đã có 11/11 đơn vị ký" in pledge
 
     def test_documents_cite_the_laws_and_ministry_of_their_date(self, demo):
         # The summary has no legal bases; the pledge and the nomination do.
@@ -177,9 +185,13 @@ class TestDemo:
         assert "Nghị định số 91/2017/NĐ-CP" in nomination
         assert "06/2022/QH15" not in nomination
         assert "152/2025" not in nomination
-        pledge = _published_text(_year("DHMT", 2016), "pledge", layout=False)
-        assert "ngày 26 tháng 11 năm 2003" in pledge
-        assert "91/2017" not in pledge  # signed before that decree
+        # 2016's documents cite what was in force then.
+        for kind in ("pledge", "nomination"):
+            text = _draft_text(_year("DHMT", 2016), kind, layout=False)
+            assert "ngày 26 tháng 11 năm 2003" in text
+            assert "Nghị định số 42/2010/NĐ-CP" in text
+            assert "10004/BKHĐT-TĐKT" in text
+            assert "91/2017" not in text  # issued after that year's documents
 
     # 2016: seed 000 ------------------------------------------------------------------
 
@@ -205,31 +217,52 @@ class TestDemo:
         assert "minh họa" in year.note
 
     def test_2016_summary_shows_the_cluster_totals(self, demo):
-        summary = _published_text(_year("DHMT", 2016), "summary")
+        summary = _draft_text(_year("DHMT", 2016), "summary")
         assert "Số dự án cấp mới dự án — 132" in summary
         assert "1.016,87 2.470,7 242,97" in summary
         assert "195.168 210.764,9" in summary
         assert "2.257,2 2.331,663" in summary
         assert "33.430 38.561" in summary
 
-    def test_2016_acclaims_the_three_leading_units(self, demo):
+    def test_2016_proposes_the_three_leading_units_and_invents_no_vote(self, demo):
         year = _year("DHMT", 2016)
-        assert _chosen(year, "flag") == LEADING_2016
-        nomination = _published_text(year, "nomination", layout=False)
-        for short in LEADING_2016:
-            assert FULL[short] in nomination
+        # Seed 000 records an acclamation for an award it does not name: no
+        # round, no votes, no flag, no election are invented.
+        assert not year.voting_rounds.exists()
+        nomination = _draft_text(year, "nomination", layout=False)
+        assert "suy tôn 03 đơn vị dẫn đầu Cụm" in nomination
+        for name in [
+            "Khu kinh tế Vân Phong",
+            "Khu kinh tế mở Chu Lai",
+            "chế xuất Đà Nẵng",
+        ]:
+            assert name in nomination
+        for kind in KINDS:
+            text = _draft_text(year, kind, layout=False)
+            assert "Cờ thi đua" not in text
+            assert "phiếu" not in text
+            assert "chưa bầu" not in text
         # Seed 000 publishes no scores: none are invented.
         assert not Score.objects.filter(bloc_year=year).exists()
+        # Its four inferred members are marked.
+        summary = _draft_text(year, "summary", layout=False)
+        assert summary.count("Đà Nẵng*") == 1
+        assert "nguồn không nêu tên" in summary
 
     # Publication and idempotence ------------------------------------------------
 
-    def test_documents_of_both_years_are_published_once(self, demo):
+    def test_documents_with_every_signer_named_are_published_once(self, demo):
+        # 2023: the summary and nomination are signed by the head, whom seed
+        # 004 names; the pledge and minutes need people it does not name.
+        # 2016: seed 000 names nobody, so every document stays a draft.
+        expected = {("TN-DHMT", 2023): ["nomination", "summary"], ("DHMT", 2016): []}
         for short, year, publisher in [
             ("TN-DHMT", 2023, "khoitruong"),
             ("DHMT", 2016, "admin"),
         ]:
             publications = Publication.objects.filter(bloc_year=_year(short, year))
-            assert sorted(publications.values_list("kind", flat=True)) == sorted(KINDS)
+            kinds = sorted(publications.values_list("kind", flat=True))
+            assert kinds == expected[(short, year)]
             for p in publications:
                 assert p.version == 1
                 assert p.published_by.username == publisher
@@ -238,6 +271,28 @@ class TestDemo:
                 assert content.startswith(b"%PDF")
                 assert hashlib.sha256(content).hexdigest() == p.sha256
                 assert len(content) == p.size
+
+    def test_publishing_a_document_with_unnamed_signers_is_refused(self, demo):
+        year = _year("TN-DHMT", 2023)
+        secretariat = User.objects.get(username="khoitruong")
+        before = _state()
+        with pytest.raises(ValidationError) as refused:
+            report_services.document_publish(
+                bloc_year=year, kind="minutes", actor=secretariat
+            )
+        message = " ".join(refused.value.messages)
+        assert "Thư ký" in message
+        assert "Ban kiểm phiếu" in message
+        # The 2024 pledge, signed at the 2023 conference: seed 004 names the
+        # heads of Vân Phong and Dung Quất that day, no other.
+        with pytest.raises(ValidationError) as refused:
+            report_services.document_publish(
+                bloc_year=_year("TN-DHMT", 2024), kind="pledge", actor=secretariat
+            )
+        message = " ".join(refused.value.messages)
+        assert FULL["KKT Gia Lai"] in message
+        assert FULL["KKT Vân Phong"] not in message
+        assert _state() == before
 
     def test_closed_years_refuse_changes_through_the_services(self, demo):
         year = _year("TN-DHMT", 2023)

@@ -2,13 +2,14 @@
 
 Seed 004's year is built once for the module (through the services, inside a
 transaction rolled back at the end) and its documents rendered once; each
-test then reads the extracted text. ``DOCS_PNG=1`` also writes the first page
-of each document to docs/documents/<kind>.png.
+test then reads the extracted text (docs/documents/*.png come from the demo:
+tests/reports/test_demo_documents.py).
 """
 
 import datetime as dt
 import io
 import os
+import re
 import subprocess
 from decimal import Decimal as D
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import translation
 from pypdf import PdfReader
 
 from blocs import services as blocs
@@ -24,6 +25,7 @@ from blocs.models import Bloc
 from pledges import services as pledges
 from pledges.models import Indicator, Submission
 from reports import documents, pdf
+from reports import services as report_services
 from reports.models import LegalBasis, Publication
 from scoring import services
 from tests import factories
@@ -110,6 +112,20 @@ SEED_004 = [  # short name, official name, province, projects, export (plan, act
     ),
 ]
 FULL = {short: name for short, name, *_ in SEED_004}
+HEADS = {"KKT Vân Phong": "Nguyễn Trọng Hoàng", "KKT Dung Quất": "Hà Hoàng Việt Phương"}
+SECTIONS = {
+    "results": "Các đơn vị hoàn thành vượt mức các chỉ tiêu.",
+    "shortcomings": "Một số đơn vị nộp báo cáo chậm so với thời hạn.",
+    "lessons": "Trao đổi kinh nghiệm thường xuyên.",
+    "directions": "Tiếp tục đẩy mạnh phong trào thi đua.",
+    "start_time": dt.time(8, 0),
+    "end_time": dt.time(11, 30),
+    "participants": "Lãnh đạo 11 đơn vị thành viên",
+    "guests": "Đồng chí Trần Hoàng Tuấn, Phó Chủ tịch thường trực UBND tỉnh",
+    "secretary": "Lê Thị Thư Ký",
+    "counting_team": "Nguyễn Văn Kiểm, Trưởng ban kiểm phiếu",
+    "discussion": "Các đơn vị chia sẻ kết quả nổi bật.",
+}
 LAW_2003 = "Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003"
 DECREE_2017 = "Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017 của Chính phủ"
 DECREE_2025 = "Nghị định số 152/2025/NĐ-CP của Chính phủ"
@@ -137,7 +153,9 @@ def build_seed_004():
     ministry = factories.ministry(short_name="BKHĐT", name=MINISTRY)
     bloc = factories.bloc(short_name="TN-DHMT-D", name=BLOC_004, ministry=ministry)
     boards = {
-        short: factories.board(short_name=short, name=name, province=province)
+        short: factories.board(
+            short_name=short, name=name, province=province, head=HEADS.get(short, "")
+        )
         for short, name, province, *_ in SEED_004
     }
     year = factories.bloc_year(
@@ -222,6 +240,14 @@ def build_seed_004():
             )
     for voting_round in rounds.values():
         services.round_close(voting_round=voting_round, actor=secretariat)
+    report_services.sections_save(bloc_year=year, actor=secretariat, **SECTIONS)
+    for short in ["KKT Dung Quất", "KKT Gia Lai", "KKT Bình Định", "KKT Vân Phong"]:
+        report_services.achievement_set(
+            bloc_year=year,
+            board=boards[short],
+            text=f"Thành tích nổi bật của {short}.",
+            actor=secretariat,
+        )
     return year
 
 
@@ -242,8 +268,6 @@ def seed_004_pdfs(django_db_setup, django_db_blocker):
             verify_url="/verify/?code=K7QX2M9PLA",
         )
         transaction.set_rollback(True)
-    if os.environ.get("DOCS_PNG"):
-        _write_pngs(pdfs)
     if os.environ.get("DOCS_PDF_DIR"):  # for a look at every page
         for kind, content in pdfs.items():
             Path(os.environ["DOCS_PDF_DIR"], f"{kind}.pdf").write_bytes(content)
@@ -262,31 +286,6 @@ def raw(seed_004_pdfs):
     }
 
 
-def _write_pngs(pdfs):
-    """First page of each document at 60 dpi into docs/documents/ (by hand:
-    ``DOCS_PNG=1 pytest tests/reports``)."""
-    target = Path(settings.BASE_DIR) / "docs" / "documents"
-    target.mkdir(parents=True, exist_ok=True)
-    for kind in KINDS:
-        subprocess.run(
-            [
-                "pdftoppm",
-                "-png",
-                "-r",
-                "60",
-                "-f",
-                "1",
-                "-l",
-                "1",
-                "-singlefile",
-                "-",
-                str(target / kind),
-            ],
-            input=pdfs[kind],
-            check=True,
-        )
-
-
 # Every document --------------------------------------------------------------------
 
 
@@ -300,9 +299,10 @@ def test_each_document_is_a_pdf_with_the_national_header(
     assert "Độc lập - Tự do - Hạnh phúc" in text
     assert MINISTRY.upper() in text
     assert BLOC_004.upper() in raw[kind]
-    number = {"pledge": "01/GU", "summary": "02/BC", "minutes": "03/BB"}
-    number["nomination"] = "04/TTr"
-    assert f"Số: {number[kind]}-KTĐ" in text
+    # Not yet numbered: the register gives the number when published.
+    abbreviation = {"pledge": "GU", "summary": "BC", "minutes": "BB"}
+    abbreviation["nomination"] = "TTr"
+    assert f"Số: /{abbreviation[kind]}-KTĐ" in text
     assert "Mã xác thực" not in text
     fonts = subprocess.run(
         ["pdffonts", "-"], input=seed_004_pdfs[kind], capture_output=True, check=True
@@ -336,7 +336,7 @@ def test_date_line_pads_days_and_the_first_two_months():
 # The pledge -----------------------------------------------------------------------
 
 
-def test_pledge_parties_targets_commitments_and_signatures(texts):
+def test_pledge_parties_targets_commitments_and_signatures(seed_004_pdfs, texts):
     text = texts["pledge"]
     assert "GIAO ƯỚC THI ĐUA" in text
     assert "Đắk Lắk, ngày 05 tháng 02 năm 2023" in text  # signing place and date
@@ -349,9 +349,13 @@ def test_pledge_parties_targets_commitments_and_signatures(texts):
     assert "KKT Dung Quất 10 1.000" in text
     assert "Toàn khối 98 5.800" in text
     assert "1. " in text
-    assert "Chưa ký" in text
-    assert "đã có 10/11 đơn vị ký" in text
-    assert documents.short_date(timezone.now()) in text  # signed through the portal
+    # One signature block per member: its name, its head's title and name.
+    raw = pdf_text(seed_004_pdfs["pledge"], layout=False)
+    assert raw.count("TRƯỞNG BAN") == 11
+    for short, name in FULL.items():
+        assert name.upper() in raw, short
+    assert "Nguyễn Trọng Hoàng" in raw
+    assert "Hà Hoàng Việt Phương" in raw
 
 
 # The summary report -----------------------------------------------------------------
@@ -371,8 +375,8 @@ def test_summary_report_totals_percentages_chart_and_awards(seed_004_pdfs, texts
     assert "KKT Gia Lai 200 250 125" in text
     assert "11/11 đơn vị đã được Khối duyệt" in text
     assert "Một số đơn vị nộp báo cáo chậm" in text  # III from the year's note
-    assert "Cờ thi đua (2 đơn vị)" in text
-    assert "Bằng khen của Bộ trưởng (3 đơn vị)" in text
+    assert f"Cờ thi đua của {MINISTRY} (2 đơn vị)" in text
+    assert f"Bằng khen của Bộ trưởng {MINISTRY} (3 đơn vị)" in text
     for short in ["KKT Dung Quất", "KKT Gia Lai"]:
         assert FULL[short] in text
     # V: next year's leaders, from the elections.
@@ -411,9 +415,19 @@ def test_minutes_ballots_votes_shares_and_results(texts):
     assert "KKT Phú Yên 3 27,27" in text
     assert f"Khối trưởng năm 2024: {FULL['KKT Dung Quất']}" in text
     assert f"Khối phó năm 2024: {FULL['KKT Kon Tum']}" in text
-    assert "CHỦ TRÌ" in text
     assert "THƯ KÝ" in text
-    assert f"Chủ trì: {FULL['KKT Vân Phong']}" in text
+    # Seed 004: the head and the deputy co-chaired.
+    assert "Đồng chủ trì:" in text
+    assert (
+        f"Nguyễn Trọng Hoàng, Trưởng ban {FULL['KKT Vân Phong']}, Khối trưởng" in text
+    )
+    assert f"Hà Hoàng Việt Phương, Trưởng ban {FULL['KKT Dung Quất']}, Khối phó" in text
+    assert text.count("ĐỒNG CHỦ TRÌ") == 2
+    assert "Lê Thị Thư Ký" in text
+    assert "Ban kiểm phiếu gồm: - Nguyễn Văn Kiểm" in text
+    assert "bắt đầu lúc 08 giờ 00" in text
+    assert "kết thúc lúc 11 giờ 30" in text
+    assert "Trần Hoàng Tuấn" in text
 
 
 def first_page_text(content: bytes) -> str:
@@ -547,7 +561,7 @@ def test_seed_000_cluster_totals_in_the_summary_report(db):
     text = pdf_text(content)
     assert "Số dự án cấp mới dự án — 132" in text
     assert "1.016,87 2.470,7 242,97" in text
-    assert "Số: 02/BC-CTĐ" in text
+    assert "Số: /BC-CTĐ" in text
     assert "TM. CỤM THI ĐUA" in text
     assert "CỤM TRƯỞNG" in text
     assert "Quảng Nam, ngày 23 tháng 02 năm 2017" in text
@@ -563,3 +577,18 @@ def test_pdf_fetches_nothing_over_the_network_nor_outside_the_project():
         fetcher.fetch("file:///etc/passwd")
     inside = Path(settings.BASE_DIR, "pyproject.toml").as_uri()
     assert b"[project]" in fetcher.fetch(inside).read()
+
+
+def test_bar_chart_figures_stand_clear_of_the_100_percent_line_with_a_legend():
+    svg = documents.bar_chart_svg([("A", D("95")), ("B", D("140")), ("C", D("100"))])
+    line_x = float(re.search(r'<line x1="([\d.]+)"', svg).group(1))
+    figures = re.findall(r'<text x="([\d.]+)" y="[\d.]+" [^>]*>([\d,]+)%</text>', svg)
+    heading, *figures = figures  # the line's own "100%", above it
+    assert float(heading[0]) == line_x
+    assert [f for _x, f in figures] == ["95", "140", "100"]
+    # Each figure starts right of every bar, so no line crosses it.
+    assert all(float(x) > 130 + 300 for x, _f in figures)
+    assert all(float(x) > line_x for x, _f in figures)
+    for label in ("at or above plan", "below plan", "100% of the plan"):
+        with translation.override("en"):
+            assert label in documents.bar_chart_svg([("A", D("95"))])

@@ -61,6 +61,7 @@ def blocs(db, settings, tmp_path):
         made[short] = year
     factories.bloc_year(bloc=made["TN-T"].bloc, year=2022)
     admin = factories.user(superuser=True)
+    factories.sections(made["TN-T"])
     publication = services.document_publish(
         bloc_year=made["TN-T"], kind="summary", actor=admin
     )
