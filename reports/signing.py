@@ -439,7 +439,11 @@ def check_signed_copy(
                 "does not trust)."
             )
         )
-    if report.signed_at is not None and report.signed_at < not_before:
+    # A signing time has whole seconds (CMS, PDF dates): compare to the second,
+    # or a copy signed within the second of publication would be refused.
+    if report.signed_at is not None and report.signed_at < not_before.replace(
+        microsecond=0
+    ):
         raise SignatureRefused(
             _("The signing time is earlier than the document's publication.")
         )

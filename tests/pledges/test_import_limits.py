@@ -16,6 +16,7 @@ from blocs.models import AuditEvent
 from pledges import services
 from pledges.models import Value
 from pledges.services import importing
+from tests.conftest import otp_verify
 
 HEADERS = ["bloc", "year", "board", "indicator", "plan", "actual"]
 IMPORT = "admin:pledges_value_import"
@@ -233,6 +234,7 @@ def test_another_users_import_file_is_refused(ready, english_client, settings):
     initial = _preview(owner, ready)
     intruder = Client()
     intruder.force_login(ready.users["superuser"])
+    otp_verify(intruder, ready.users["superuser"])
     intruder.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     response = intruder.post(reverse(PROCESS), initial)

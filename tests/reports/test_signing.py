@@ -20,6 +20,7 @@ from blocs.models import AuditEvent
 from demodata.democa import DEMO_SIGNER, issue
 from reports import services, signing
 from reports.models import Publication
+from tests import factories
 from tests.demo import demo_loaded
 from tests.signing import make_demo_ca, sign_outside
 
@@ -199,6 +200,7 @@ def _refused(published, content, client_for):
 def test_copy_signed_over_other_content_is_refused(published, client_for):
     world, _first, ca = published
     official = issue("Official", issuer=ca.ca)
+    factories.sections(world.own_year)
     other = services.document_publish(
         bloc_year=world.own_year, kind="summary", actor=world.users["secretariat"]
     )
