@@ -39,6 +39,27 @@ def bench_user(
     return user
 
 
+def login(client, user) -> None:
+    """Log the test client in as ``user``; a superuser's session has also
+    passed the second factor (blocs.two_factor), as after entering a code,
+    so the admin pages measured are the pages, not the code page."""
+    client.force_login(user)
+    if not user.is_superuser:
+        return
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from blocs import two_factor
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[two_factor.SESSION_KEY] = True
+    session.save()
+
+
 def officer_for(board):
     return bench_user(f"bench.officer.{board.pk}", "board_officer", board=board)
 

@@ -9,7 +9,7 @@ import re
 import sys
 import time
 
-from bench.common import emit, setup, superuser
+from bench.common import emit, login, setup, superuser
 
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 
@@ -70,7 +70,7 @@ def main(rows: int) -> None:
     headers = ["bloc", "year", "board", "indicator", "plan", "actual"]
     content = tablib.Dataset(*data, headers=headers).export("csv").encode()
     client = Client()
-    client.force_login(superuser())
+    login(client, superuser())
     start = time.perf_counter()
     preview = client.post(
         reverse("admin:pledges_value_import"),

@@ -7,6 +7,7 @@ import time
 
 from bench.common import (
     emit,
+    login,
     measured_year,
     median,
     ministry_viewer,
@@ -164,7 +165,7 @@ def main(kind: str, reps: int) -> None:
             results[name] = None
             continue
         client = Client()
-        client.force_login(user)
+        login(client, user)
         results[name] = measure(client, url, reps) | {"url": url}
     emit({"kind": kind, "year": str(measured_year(kind)), "pages": results})
 
