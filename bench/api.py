@@ -5,15 +5,10 @@ session (the API's second authentication; a token costs the same one
 indexed query), pages of 50 rows. Reuses bench.load's server and client.
 ``python -m bench.api REQUESTS BLOCS YEARS`` prints one JSON line."""
 
-import json
-import os
-import socket
-import subprocess
 import sys
-import time
 
 from bench.common import emit
-from bench.load import PY, ROOT, WORKERS, Postgres, free_port, hammer, pg_bin
+from bench.load import WORKERS, hammer, served
 
 ENDPOINTS = {
     "API blocs": "/api/blocs/",
@@ -36,82 +31,20 @@ def prepare() -> None:
 
 
 def main(requests: int, blocs: int, years: int) -> None:
-    binaries = pg_bin()
-    if binaries is None:
-        emit({"skipped": "no PostgreSQL"})
-        return
-    server = Postgres(binaries)
-    gunicorn = None
-    try:
-        env = os.environ | {
-            "DATABASE_URL": server.start(),
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "LOG_LEVEL": "WARNING",
-            # Measure the endpoints, not the throttle's refusals.
-            "API_THROTTLE_USER": "1000000/min",
-        }
-        env.pop("DEBUG", None)
-
-        def manage(*args):
-            subprocess.run(
-                [PY, "manage.py", *args],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-
-        manage("migrate", "--no-input", "-v0")
-        manage("createcachetable")
-        manage("load_demo")
-        manage("generate_scale_data", "--blocs", str(blocs), "--years", str(years))
-        cookie = json.loads(
-            subprocess.run(
-                [PY, "-m", "bench.api", "prepare"],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-        )["cookie"]
-        port = free_port()
-        gunicorn = subprocess.Popen(
-            [
-                str(ROOT / ".venv" / "bin" / "gunicorn"),
-                "bench.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(WORKERS),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    # Measure the endpoints, not the throttle's refusals.
+    throttle = {"API_THROTTLE_USER": "1000000/min"}
+    with served("bench.api", blocs, years, throttle) as running:
+        if running is None:
+            emit({"skipped": "no PostgreSQL"})
+            return
+        port, prepared, _ = running
+        cookie = prepared["cookie"]
         warm = max(10, requests // 10)
         results = {}
         for name, path in [("trivial", "/bench/trivial/"), *ENDPOINTS.items()]:
             hammer(port, path, cookie, warm)
             results[name] = hammer(port, path, cookie, requests) | {"url": path}
         emit({"workers": WORKERS, "requests": requests, "pages": results})
-    finally:
-        if gunicorn is not None:
-            gunicorn.terminate()
-            gunicorn.wait(timeout=30)
-        server.stop()
 
 
 if __name__ == "__main__":

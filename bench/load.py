@@ -14,6 +14,7 @@ session cookies) in the same run:
 ``python -m bench.load REQUESTS BLOCS YEARS`` prints one JSON line
 (``{"skipped": ...}`` without PostgreSQL binaries)."""
 
+import contextlib
 import datetime as dt
 import glob
 import html.parser
@@ -401,10 +402,15 @@ def prepare() -> None:
     emit({"pages": out, "mix": mix})
 
 
-def main(requests: int, blocs: int, years: int) -> None:
+@contextlib.contextmanager
+def served(module: str, blocs: int, years: int, env_extra: dict | None = None):
+    """A throw-away PostgreSQL holding the demo and the scale data, the
+    ``prepare()`` of ``module`` run inside it, and gunicorn with the bench
+    settings in front of it; yields ``(port, prepared, generate_seconds)``,
+    or ``None`` without PostgreSQL binaries. Everything stops on exit."""
     binaries = pg_bin()
     if binaries is None:
-        emit({"skipped": "no PostgreSQL"})
+        yield None
         return
     server = Postgres(binaries)
     gunicorn = None
@@ -413,6 +419,7 @@ def main(requests: int, blocs: int, years: int) -> None:
             "DATABASE_URL": server.start(),
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "LOG_LEVEL": "WARNING",
+            **(env_extra or {}),
         }
         env.pop("DEBUG", None)
 
@@ -433,7 +440,7 @@ def main(requests: int, blocs: int, years: int) -> None:
         generated = time.perf_counter() - started
         prepared = json.loads(
             subprocess.run(
-                [PY, "-m", "bench.load", "prepare"],
+                [PY, "-m", module, "prepare"],
                 cwd=ROOT,
                 env=env,
                 check=True,
@@ -467,6 +474,20 @@ def main(requests: int, blocs: int, years: int) -> None:
                 break
             except OSError:
                 time.sleep(0.2)
+        yield port, prepared, generated
+    finally:
+        if gunicorn is not None:
+            gunicorn.terminate()
+            gunicorn.wait(timeout=30)
+        server.stop()
+
+
+def main(requests: int, blocs: int, years: int) -> None:
+    with served("bench.load", blocs, years) as running:
+        if running is None:
+            emit({"skipped": "no PostgreSQL"})
+            return
+        port, prepared, generated = running
         pages, mix = prepared["pages"], prepared["mix"]
         cookie = pages["board form"]["cookie"]
         warm = max(10, requests // 10)
@@ -494,11 +515,6 @@ def main(requests: int, blocs: int, years: int) -> None:
                 "deadline_day": day,
             }
         )
-    finally:
-        if gunicorn is not None:
-            gunicorn.terminate()
-            gunicorn.wait(timeout=30)
-        server.stop()
 
 
 if __name__ == "__main__":
