@@ -282,8 +282,13 @@ class Membership(models.Model):
         return f"{self.board.short_name} ({self.bloc_year})"
 
     def clean(self) -> None:
-        if self.bloc_year_id is not None:
-            self.year = self.bloc_year.year
+        # A new bloc-year saved with its member rows (the admin's inlines) is
+        # not in the database yet: its object is attached but has no id.
+        field = self._meta.get_field("bloc_year")
+        if self.bloc_year_id is not None or field.is_cached(self):
+            bloc_year = self.bloc_year
+            if bloc_year is not None:
+                self.year = bloc_year.year
 
 
 class Official(models.Model):

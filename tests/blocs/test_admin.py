@@ -226,3 +226,40 @@ def test_membership_history_lists_a_board_across_blocs(world, client_for):
     assert response.status_code == 200
     assert response.context["cl"].result_count == 2
     assert Membership.objects.filter(board=board).count() == 2
+
+
+def test_new_bloc_year_saves_with_its_member_inlines(world, client_for):
+    """Issue 11: saving a new bloc-year together with its members answered
+    HTTP 500 (NOT NULL blocs_membership.year); the members get the year."""
+    client = client_for(world.users["secretariat"])
+    boards = world.own_boards
+    rows = [(boards[0], "head"), (boards[1], "deputy"), (boards[2], "member")]
+    data = _bloc_year_post(world.own_year, rows, bloc=str(world.own.pk), year="2024")
+    data["memberships-INITIAL_FORMS"] = "0"
+    for i in range(len(rows)):
+        data.pop(f"memberships-{i}-id", None)
+        data[f"memberships-{i}-bloc_year"] = ""
+    response = client.post(reverse("admin:blocs_blocyear_add"), data)
+    assert response.status_code == 302
+    created = BlocYear.objects.get(bloc=world.own, year=2024)
+    assert sorted(
+        created.memberships.values_list("board_id", "role", "year")
+    ) == sorted((b.pk, role, 2024) for b, role in rows)
+
+
+def test_new_bloc_year_refuses_board_of_another_bloc_that_year(world, client_for):
+    """The one-bloc-per-board-and-year check also runs on a new bloc-year."""
+    client = client_for(world.users["secretariat"])
+    taken = factories.bloc_year(
+        bloc=world.other, year=2024, members=[world.own_boards[0]]
+    )
+    rows = [(world.own_boards[0], "member")]
+    data = _bloc_year_post(world.own_year, rows, bloc=str(world.own.pk), year="2024")
+    data["memberships-INITIAL_FORMS"] = "0"
+    data.pop("memberships-0-id", None)
+    data["memberships-0-bloc_year"] = ""
+    response = client.post(reverse("admin:blocs_blocyear_add"), data)
+    assert response.status_code == 200
+    assert "Ban này đã là thành viên của một khối trong năm này." in response.text
+    assert not BlocYear.objects.filter(bloc=world.own, year=2024).exists()
+    assert taken.memberships.count() == 1
