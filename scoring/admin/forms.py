@@ -28,7 +28,7 @@ class ScaleCreateForm(forms.Form):
 
 
 class RoundCreateForm(forms.Form):
-    MEMBERS, ELIGIBLE = "members", "eligible"
+    REGISTERED, MEMBERS, ELIGIBLE = "registered", "members", "eligible"
 
     bloc_year = forms.ModelChoiceField(
         label=_("Bloc year"), queryset=BlocYear.objects.none()
@@ -37,10 +37,17 @@ class RoundCreateForm(forms.Form):
     candidates = forms.ChoiceField(
         label=_("Candidates"),
         choices=[
-            (MEMBERS, _("Every member board")),
+            (
+                REGISTERED,
+                _("Boards registered for this award (every member for the elections)"),
+            ),
             (ELIGIBLE, _("Boards registered for this award, best score first")),
+            (MEMBERS, _("Every member board")),
         ],
-        initial=MEMBERS,
+        initial=REGISTERED,
+        help_text=_(
+            "The candidates can still be changed on the round's page until it opens."
+        ),
     )
     top = WholeNumberField(
         label=_("Only the best"),

@@ -174,11 +174,16 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
             for row in formset.cleaned_data
             if row and not row.get("DELETE")
         ]
+        # No rows given: the boards registered for the round's award, as the
+        # create page does (every member only if nobody registered).
+        registered = services.registered_candidates(
+            bloc_year=obj.bloc_year, kind=obj.kind
+        )
         created = services.round_create(
             bloc_year=obj.bloc_year,
             kind=obj.kind,
             actor=request.user,
-            candidates=boards or None,
+            candidates=boards or registered or None,
             title=obj.title,
             **{name: getattr(obj, name) for name in RULE_FIELDS},
         )
@@ -353,8 +358,8 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
         return super().changelist_view(request, extra_context)
 
     def create_view(self, request):
-        """A round whose candidates are every member, or the boards
-        registered for its award (best score first)."""
+        """A round whose candidates are the boards registered for its award
+        (by default; or only the best scores among them), or every member."""
         if not (self.has_run_permission(request) and self.has_add_permission(request)):
             raise PermissionDenied
         form = RoundCreateForm(
@@ -364,7 +369,19 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             candidates = None
-            if data["candidates"] == RoundCreateForm.ELIGIBLE:
+            if data["candidates"] == RoundCreateForm.REGISTERED:
+                candidates = services.registered_candidates(
+                    bloc_year=data["bloc_year"], kind=data["kind"]
+                )
+                if not candidates:
+                    form.add_error(
+                        "candidates",
+                        _(
+                            "No member has registered for this award yet: choose "
+                            "every member board, or wait for the registrations."
+                        ),
+                    )
+            elif data["candidates"] == RoundCreateForm.ELIGIBLE:
                 candidates = services.eligible_candidates(
                     data["bloc_year"], data["kind"], data["top"]
                 )

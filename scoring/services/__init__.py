@@ -10,6 +10,7 @@ from scoring.services.ballots import (
 from scoring.services.rounds import (
     candidates_build,
     eligible_candidates,
+    registered_candidates,
     round_build,
     round_close,
     round_count,
@@ -48,6 +49,7 @@ __all__ = [
     "criterion_specs",
     "eligible_candidates",
     "recompute_after_submission_change",
+    "registered_candidates",
     "round_build",
     "round_close",
     "round_count",

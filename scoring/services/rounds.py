@@ -55,6 +55,22 @@ def round_create(
     return voting_round
 
 
+def registered_candidates(*, bloc_year: BlocYear, kind: str) -> list[int]:
+    """The boards a round of ``kind`` starts with: the members that registered
+    for its award (or a higher one) in their reports; every member for the
+    elections of next year's head and deputy, which nobody registers for."""
+    members = bloc_year.memberships.values_list("board_id", flat=True)
+    if kind not in awards.AWARD_CODES:
+        return sorted(members)
+    return sorted(
+        Submission.objects.filter(
+            bloc_year=bloc_year,
+            board__in=members,
+            award_target__in=list(awards.award(kind).accepts),
+        ).values_list("board_id", flat=True)
+    )
+
+
 def eligible_candidates(
     bloc_year: BlocYear, award: str, top: int | None = None
 ) -> list[int]:

@@ -860,3 +860,99 @@ def test_matrix_saves_many_cells_and_recomputes_once(db, client_for):
     )
     assert len(totals) == 12
     assert all(t >= 6 for t in totals.values())
+
+
+# Candidates from registrations (issue 11) -------------------------------------
+
+
+def _register(year, board, award):
+    sub = Submission.objects.get(bloc_year=year, board=board)
+    officer = factories.user(role="board_officer", board=board)
+    pledges.submission_save(
+        submission=sub,
+        actor=officer,
+        expected_version=sub.version,
+        entries={},
+        award_target=award,
+    )
+
+
+@pytest.fixture
+def registered(world):
+    """own_boards[0] registered for the flag, [1] for the merit, [2] for none."""
+    pledges.indicators_copy(bloc_year=world.own_year, actor=None)
+    _register(world.own_year, world.own_boards[0], Submission.Award.FLAG)
+    _register(world.own_year, world.own_boards[1], Submission.Award.MERIT)
+    return world
+
+
+def test_registered_candidates_follow_the_award_registered_for(registered):
+    year, boards = registered.own_year, registered.own_boards
+    assert services.registered_candidates(bloc_year=year, kind="flag") == [boards[0].pk]
+    assert services.registered_candidates(bloc_year=year, kind="merit") == sorted(
+        [boards[0].pk, boards[1].pk]
+    )
+    assert services.registered_candidates(bloc_year=year, kind="head") == sorted(
+        b.pk for b in boards
+    )
+
+
+def test_create_page_prefills_the_boards_registered_for_the_award(
+    registered, client_for
+):
+    """Issue 11: every round pre-filled all members as candidates."""
+    world = registered
+    client = client_for(world.users["secretariat"])
+    page = client.get(_url("votinground_create"))
+    assert page.context["form"]["candidates"].value() == "registered"
+    response = client.post(
+        _url("votinground_create"),
+        {"bloc_year": world.own_year.pk, "kind": "flag", "candidates": "registered"},
+    )
+    voting_round = VotingRound.objects.get()
+    assert response["Location"] == _url("votinground_change", voting_round.pk)
+    assert [c.board for c in voting_round.candidates.all()] == [world.own_boards[0]]
+    # Still editable: the draft round's page offers every member.
+    page = client.get(_url("votinground_change", voting_round.pk))
+    formset = next(
+        i.formset
+        for i in page.context["inline_admin_formsets"]
+        if i.formset.model is Candidate
+    )
+    offered = {v for v, _label in formset.empty_form.fields["board"].choices if v}
+    assert {int(str(v)) for v in offered} == {b.pk for b in world.own_boards}
+
+
+def test_create_page_refuses_registered_candidates_when_nobody_registered(
+    world, client_for
+):
+    pledges.indicators_copy(bloc_year=world.own_year, actor=None)
+    client = client_for(world.users["secretariat"])
+    response = client.post(
+        _url("votinground_create"),
+        {"bloc_year": world.own_year.pk, "kind": "flag", "candidates": "registered"},
+    )
+    assert response.status_code == 200
+    assert (
+        vi(
+            "No member has registered for this award yet: choose every member board, "
+            "or wait for the registrations."
+        )
+        in response.text
+    )
+    assert not VotingRound.objects.exists()
+
+
+def test_admin_add_without_rows_takes_the_registered_boards(registered, client_for):
+    world = registered
+    client = client_for(world.users["secretariat"])
+    page = client.get(_url("votinground_add"))
+    data = _form_data(page)
+    data |= {"bloc_year": str(world.own_year.pk), "kind": "merit", "title": ""}
+    response = client.post(_url("votinground_add"), data)
+    assert response.status_code == 302, response.context["errors"]
+    voting_round = VotingRound.objects.get()
+    assert {c.board_id for c in voting_round.candidates.all()} == {
+        world.own_boards[0].pk,
+        world.own_boards[1].pk,
+    }
