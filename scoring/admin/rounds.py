@@ -39,9 +39,9 @@ RULE_FIELDS = [
 COUNT_FIELDS = [
     "opened_at",
     "closed_at",
-    "paper_issued",
-    "paper_valid",
-    "paper_invalid",
+    "ballots_issued",
+    "ballots_valid",
+    "ballots_invalid",
     "outcome_text",
 ]
 # The outcome codes of scoring/tally.py.
@@ -82,6 +82,28 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
     @admin.display(description=_("ballots cast"), ordering="cast_count")
     def cast_count(self, obj):
         return obj.cast_count
+
+    def _ballot_count(self, obj, key: str, paper_field: str):
+        # A closed round shows what the minutes print (online rounds have no
+        # paper tallies); an open paper round shows the tallies entered so far.
+        if obj.status == S.CLOSED:
+            if not hasattr(obj, "_ballot_counts"):
+                obj._ballot_counts = services.round_ballot_counts(obj)
+            return obj._ballot_counts[key]
+        value = getattr(obj, paper_field) if obj.on_paper else None
+        return "—" if value is None else value
+
+    @admin.display(description=_("ballots issued"))
+    def ballots_issued(self, obj):
+        return self._ballot_count(obj, "issued", "paper_issued")
+
+    @admin.display(description=_("valid ballots"))
+    def ballots_valid(self, obj):
+        return self._ballot_count(obj, "valid", "paper_valid")
+
+    @admin.display(description=_("invalid ballots"))
+    def ballots_invalid(self, obj):
+        return self._ballot_count(obj, "invalid", "paper_invalid")
 
     @admin.display(description=_("outcome"))
     def outcome_text(self, obj):

@@ -173,6 +173,24 @@ def round_count(voting_round: VotingRound) -> tuple[dict[int, int], int, int]:
     return votes, len(ballots), len(ballots)
 
 
+def round_ballot_counts(
+    voting_round: VotingRound, *, members: int | None = None
+) -> dict[str, int]:
+    """Issued, returned, valid and invalid ballots of a round, as the minutes
+    print them and the admin shows them: a paper round's tallies; online, one
+    ballot per member board (``members``, counted if not given) and every
+    cast ballot valid."""
+    _votes, cast, valid = round_count(voting_round)
+    if voting_round.on_paper:
+        issued = voting_round.paper_issued or 0
+        invalid = voting_round.paper_invalid or 0
+    else:
+        if members is None:
+            members = voting_round.bloc_year.memberships.count()
+        issued, invalid = members, 0
+    return {"issued": issued, "returned": cast, "valid": valid, "invalid": invalid}
+
+
 @transaction.atomic
 def round_close(*, voting_round: VotingRound, actor: User | None) -> tally.Decision:
     """Close the round, count, decide by its rules and record the result;

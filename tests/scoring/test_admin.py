@@ -1,6 +1,7 @@
 """The secretariat's scoring admin: scales, the assessment matrix, scores and
 voting rounds, per role, with fixed queries and no ballot shown to anyone."""
 
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -956,3 +957,60 @@ def test_admin_add_without_rows_takes_the_registered_boards(registered, client_f
         world.own_boards[0].pk,
         world.own_boards[1].pk,
     }
+
+
+# Counts of a closed round (issue 11) ------------------------------------------
+
+
+def _shown_counts(page) -> dict[str, str]:
+    return {
+        name: re.search(
+            rf'field-{name}.*?<div class="readonly">(.*?)</div>', page.text, re.S
+        )[1].strip()
+        for name in ("ballots_issued", "ballots_valid", "ballots_invalid")
+    }
+
+
+def test_closed_online_round_shows_the_ballot_counts_of_the_minutes(frozen, client_for):
+    """Issued/valid/invalid showed "—" for a closed round held online."""
+    world, _own, _other = frozen
+    boards = world.own_boards
+    voting_round = _round(world.own_year, "flag", opened=True, max_choices=1)
+    _vote(voting_round, boards[0], [boards[1]])
+    _vote(voting_round, boards[1], [boards[1]])
+    services.round_close(voting_round=voting_round, actor=None)
+    counts = services.round_ballot_counts(voting_round)
+    assert counts == {"issued": 3, "returned": 2, "valid": 2, "invalid": 0}
+    page = client_for(world.users["secretariat"]).get(
+        _url("votinground_change", voting_round.pk)
+    )
+    assert _shown_counts(page) == {
+        "ballots_issued": "3",
+        "ballots_valid": "2",
+        "ballots_invalid": "0",
+    }
+
+
+def test_closed_paper_round_shows_its_tallies(frozen, client_for):
+    world, _own, _other = frozen
+    boards = world.own_boards
+    voting_round = _round(world.own_year, on_paper=True, opened=True)
+    services.round_paper_tally(
+        voting_round=voting_round,
+        actor=None,
+        issued=3,
+        valid=2,
+        invalid=1,
+        votes={b.pk: (2 if b == boards[0] else 0) for b in boards},
+    )
+    services.round_close(voting_round=voting_round, actor=None)
+    page = client_for(world.users["secretariat"]).get(
+        _url("votinground_change", voting_round.pk)
+    )
+    assert _shown_counts(page) == {
+        "ballots_issued": "3",
+        "ballots_valid": "2",
+        "ballots_invalid": "1",
+    }
+    voting_round.refresh_from_db()
+    assert services.round_ballot_counts(voting_round)["returned"] == 3
