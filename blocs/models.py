@@ -172,12 +172,27 @@ class BlocYear(models.Model):
         related_name="hosted_years",
         verbose_name=_("conference host"),
     )
-    conference_date = models.DateField(_("conference date"), null=True, blank=True)
+    # The year-end summary conference (hội nghị tổng kết): rounds are voted
+    # and the minutes signed there. The pledge is signed on another day,
+    # recorded on the pledge; the two were confused.
+    conference_date = models.DateField(
+        _("year-end conference: first day"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the year-end summary conference opens, where the votes are "
+            "held and the minutes signed; printed on the minutes and the "
+            "nominations. Not the pledge-signing date, which is on the pledge."
+        ),
+    )
     conference_end_date = models.DateField(
-        _("conference end date"), null=True, blank=True
+        _("year-end conference: last day"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a one-day conference."),
     )
     conference_place = models.CharField(
-        _("conference place"), max_length=255, blank=True
+        _("year-end conference: place"), max_length=255, blank=True
     )
     registration_deadline = models.DateField(
         _("registration deadline"),

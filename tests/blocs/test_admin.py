@@ -263,3 +263,20 @@ def test_new_bloc_year_refuses_board_of_another_bloc_that_year(world, client_for
     assert "Ban này đã là thành viên của một khối trong năm này." in response.text
     assert not BlocYear.objects.filter(bloc=world.own, year=2024).exists()
     assert taken.memberships.count() == 1
+
+
+def test_conference_dates_say_they_are_the_year_end_conference(world, client_for):
+    """Issue 11: "Ngày hội nghị" did not say it was the year-end conference,
+    so the pledge-signing date was typed there."""
+    from pledges import services as pledge_services
+
+    client = client_for(world.users["secretariat"])
+    page = client.get(reverse("admin:blocs_blocyear_add")).text
+    assert "Hội nghị tổng kết năm: ngày khai mạc" in page
+    assert "Hội nghị tổng kết năm: ngày bế mạc" in page
+    assert "Hội nghị tổng kết năm: địa điểm" in page
+    assert "Không phải ngày ký giao ước" in page
+    pledge = pledge_services.pledge_create(bloc_year=world.own_year, actor=None)
+    page = client.get(reverse("admin:pledges_pledge_change", args=[pledge.pk])).text
+    assert "Ngày ký giao ước" in page
+    assert "Không phải ngày Hội nghị tổng kết" in page
