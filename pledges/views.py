@@ -269,6 +269,21 @@ def pledge_detail(request, pk):
     if request.method == "POST":
         if not can_sign_pledge(request.user, pledge):
             raise PermissionDenied
+        signable = pledge.status == Pledge.Status.OPEN and not (
+            pledge.signatures.filter(board=request.user.board_id).exists()
+        )
+        if signable and request.POST.get("confirmed") != "yes":
+            # A signature cannot be withdrawn: the first POST shows what is
+            # signed and for whom, the second (confirmed) signs.
+            return render(
+                request,
+                "pledges/pledge_detail.html",
+                {
+                    "pledge": pledge,
+                    "signatures": list(pledge.signatures.all()),
+                    "confirm_sign": True,
+                },
+            )
         try:
             services.pledge_sign(pledge=pledge, actor=request.user)
         except ValidationError as error:

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from blocs.admin import BlocYearFilter, ScopedAdmin
+from blocs.admin import BlocYearFilter, ScopedAdmin, action_confirmation
 from blocs.services import audit_record
 from pledges.admin.common import report_done, run_each
 from scoring import notices, permissions, services
@@ -264,6 +264,17 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
 
     @admin.action(description=_("Close and count"), permissions=["run"])
     def close_round(self, request, queryset):
+        page = action_confirmation(
+            self,
+            request,
+            queryset,
+            question=_(
+                "Closing a round ends the vote and counts it: no ballot can be "
+                "cast or changed afterwards. Close and count these rounds?"
+            ),
+        )
+        if page is not None:
+            return page
         decisions = []
         run_each(
             self,

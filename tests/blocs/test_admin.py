@@ -280,3 +280,24 @@ def test_conference_dates_say_they_are_the_year_end_conference(world, client_for
     page = client.get(reverse("admin:pledges_pledge_change", args=[pledge.pk])).text
     assert "Ngày ký giao ước" in page
     assert "Không phải ngày Hội nghị tổng kết" in page
+
+
+def test_closing_a_year_asks_to_confirm_first(world, client_for):
+    """Issue 11: closing a year was one click; it now shows what closing
+    means and waits for a confirmed POST."""
+    stages = [s.value for s in BlocYear.Status]
+    last_open = stages[stages.index(BlocYear.Status.CLOSED) - 1]
+    year = factories.bloc_year(bloc=world.own, year=2021, status=last_open)
+    client = client_for(world.users["secretariat"])
+    data = {"action": "advance_stage", "_selected_action": [year.pk]}
+    page = client.post(reverse("admin:blocs_blocyear_changelist"), data)
+    assert page.status_code == 200
+    assert "Đóng năm sẽ chốt" in page.text
+    year.refresh_from_db()
+    assert year.status == last_open
+    assert not AuditEvent.objects.filter(action="bloc_year.advance").exists()
+    client.post(
+        reverse("admin:blocs_blocyear_changelist"), {**data, "confirmed": "yes"}
+    )
+    year.refresh_from_db()
+    assert year.status == BlocYear.Status.CLOSED

@@ -521,7 +521,7 @@ def test_open_then_close_and_count_from_the_changelist(frozen, client_for):
     assert voting_round.status == VotingRound.Status.OPEN
     for board in boards:
         _vote(voting_round, board, [boards[1]])
-    response = _action(client, ROUNDS, "close_round", [voting_round])
+    response = _action(client, ROUNDS, "close_round", [voting_round], confirmed="yes")
     voting_round.refresh_from_db()
     assert voting_round.status == VotingRound.Status.CLOSED
     assert Candidate.objects.get(round=voting_round, elected=True).board == boards[1]
@@ -537,8 +537,8 @@ def test_closing_twice_is_refused_with_the_services_message(frozen, client_for):
     world, _own, _other = frozen
     voting_round = _round(world.own_year, opened=True)
     client = client_for(world.users["secretariat"])
-    _action(client, ROUNDS, "close_round", [voting_round])
-    again = _action(client, ROUNDS, "close_round", [voting_round])
+    _action(client, ROUNDS, "close_round", [voting_round], confirmed="yes")
+    again = _action(client, ROUNDS, "close_round", [voting_round], confirmed="yes")
     assert vi("Only an open round can be closed.") in _messages(again)
 
 
@@ -588,7 +588,7 @@ def test_paper_tally_then_close_elects_the_most_voted(frozen, client_for):
     assert response.status_code == 302
     voting_round.refresh_from_db()
     assert (voting_round.paper_issued, voting_round.paper_valid) == (3, 3)
-    _action(client, ROUNDS, "close_round", [voting_round])
+    _action(client, ROUNDS, "close_round", [voting_round], confirmed="yes")
     assert Candidate.objects.get(round=voting_round, elected=True).board == boards[2]
 
 
@@ -1014,3 +1014,18 @@ def test_closed_paper_round_shows_its_tallies(frozen, client_for):
     }
     voting_round.refresh_from_db()
     assert services.round_ballot_counts(voting_round)["returned"] == 3
+
+
+def test_closing_a_round_asks_to_confirm_first(frozen, client_for):
+    """Issue 11: closing a round was one click with no confirmation."""
+    world, _own, _other = frozen
+    voting_round = _round(world.own_year, opened=True)
+    client = client_for(world.users["secretariat"])
+    page = _action(client, ROUNDS, "close_round", [voting_round])
+    assert page.status_code == 200
+    assert "Đóng đợt bỏ phiếu sẽ kết thúc" in page.text
+    voting_round.refresh_from_db()
+    assert voting_round.status == VotingRound.Status.OPEN
+    _action(client, ROUNDS, "close_round", [voting_round], confirmed="yes")
+    voting_round.refresh_from_db()
+    assert voting_round.status == VotingRound.Status.CLOSED
