@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from blocs.forms import NumberField, WholeNumberField
 from blocs.models import BlocYear, Board
 from pledges.forms import plain
+from scoring import services
 from scoring.models import POINTS, Assessment, Candidate, Criterion, VotingRound
 
 
@@ -97,12 +98,6 @@ class PaperTallyForm(forms.Form):
         }
 
 
-def stamp(assessment: Assessment | None) -> str:
-    """When a bloc assessment was last written: a stale matrix is detected by
-    comparing the stamp seen on the page with the stored one."""
-    return "" if assessment is None else assessment.at.isoformat()
-
-
 @dataclass
 class Cell:
     board: Board
@@ -172,7 +167,9 @@ class AssessmentMatrixForm(forms.Form):
                     ),
                 )
                 self.fields[f"seen_{key}"] = forms.CharField(
-                    required=False, initial=stamp(stored), widget=forms.HiddenInput
+                    required=False,
+                    initial=services.assessment_stamp(stored),
+                    widget=forms.HiddenInput,
                 )
 
     def rows(self) -> list[tuple[Board, list[Cell]]]:

@@ -44,13 +44,6 @@ COUNT_FIELDS = [
     "ballots_invalid",
     "outcome_text",
 ]
-# The outcome codes of scoring/tally.py.
-OUTCOMES = {
-    "decided": _("Decided."),
-    "no_quorum": _("Quorum not reached: nobody is chosen."),
-    "tie": _("Tie at the last seat: vote again among the tied boards."),
-    "no_one_reached_threshold": _("No candidate reached the required share."),
-}
 
 
 @admin.register(VotingRound)
@@ -107,7 +100,7 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
 
     @admin.display(description=_("outcome"))
     def outcome_text(self, obj):
-        return OUTCOMES.get(obj.outcome, obj.outcome) or "—"
+        return services.round_outcome_text(obj.outcome) or "—"
 
     # Form -------------------------------------------------------------------------
 
@@ -290,7 +283,7 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
             )
             text = _("%(round)s is closed. %(outcome)s") % {
                 "round": voting_round,
-                "outcome": OUTCOMES.get(decision.outcome, decision.outcome),
+                "outcome": services.round_outcome_text(decision.outcome),
             }
             if decision.winners:
                 text += " " + _("Chosen: %(boards)s.") % {
@@ -300,7 +293,7 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
                 text += " " + _("Tied: %(boards)s.") % {
                     "boards": ", ".join(names[b] for b in decision.unresolved)
                 }
-            decided = decision.outcome == "decided"
+            decided = decision.outcome == VotingRound.Outcome.DECIDED
             self.message_user(
                 request, text, messages.SUCCESS if decided else messages.WARNING
             )

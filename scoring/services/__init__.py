@@ -1,10 +1,18 @@
 """Every state change of the scoring app: scales, assessments, scores, votes."""
 
-from scoring.services.assessments import assessment_build, assessment_set
+from scoring.services.assessments import (
+    AssessmentMatrixRefused,
+    MatrixCell,
+    assessment_build,
+    assessment_matrix_save,
+    assessment_set,
+    assessment_stamp,
+)
 from scoring.services.ballots import (
     ballot_build,
     ballot_cast,
     ballot_cast_build,
+    ballot_refusal,
     ballots_published,
 )
 from scoring.services.rounds import (
@@ -18,6 +26,7 @@ from scoring.services.rounds import (
     round_create,
     round_decide,
     round_open,
+    round_outcome_text,
     round_paper_tally,
 )
 from scoring.services.scales import (
@@ -38,11 +47,16 @@ from scoring.services.scores import (
 
 __all__ = [
     "CRITERION_FIELDS",
+    "AssessmentMatrixRefused",
+    "MatrixCell",
     "assessment_build",
+    "assessment_matrix_save",
     "assessment_set",
+    "assessment_stamp",
     "ballot_build",
     "ballot_cast",
     "ballot_cast_build",
+    "ballot_refusal",
     "ballots_published",
     "board_scores_rank",
     "candidates_build",
@@ -58,6 +72,7 @@ __all__ = [
     "round_create",
     "round_decide",
     "round_open",
+    "round_outcome_text",
     "round_paper_tally",
     "scale_build",
     "scale_create",

@@ -173,6 +173,14 @@ def round_count(voting_round: VotingRound) -> tuple[dict[int, int], int, int]:
     return votes, len(ballots), len(ballots)
 
 
+def round_outcome_text(outcome: str) -> str:
+    """A round's outcome code (scoring/tally.py) in words; "" before it
+    closes."""
+    if outcome in VotingRound.Outcome.values:
+        return str(VotingRound.Outcome(outcome).label)
+    return outcome
+
+
 def round_ballot_counts(
     voting_round: VotingRound, *, members: int | None = None
 ) -> dict[str, int]:

@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django import forms
 from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -527,7 +528,7 @@ def test_open_then_close_and_count_from_the_changelist(frozen, client_for):
     assert Candidate.objects.get(round=voting_round, elected=True).board == boards[1]
     assert any(boards[1].short_name in t for t in _messages(response))
     page = client.get(_url("votinground_change", voting_round.pk))
-    assert vi("Decided.") in page.text
+    assert vi("Decided: the chosen boards are marked.") in page.text
     assert client.post(_url("votinground_change", voting_round.pk), {}).status_code == (
         403
     )
@@ -1029,3 +1030,71 @@ def test_closing_a_round_asks_to_confirm_first(frozen, client_for):
     _action(client, ROUNDS, "close_round", [voting_round], confirmed="yes")
     voting_round.refresh_from_db()
     assert voting_round.status == VotingRound.Status.CLOSED
+
+
+# Workflow out of the admin: the services the admin and the views share -------
+
+
+def test_assessment_matrix_save_saves_all_or_refuses_every_bad_cell(frozen):
+    world, own, _other = frozen
+    secretariat = world.users["secretariat"]
+    b0, b1 = world.own_boards[:2]
+    c1 = _criterion(own, "C1")
+    good = services.MatrixCell(b0, c1, D("7.5"), "Tốt", seen="")
+    no_points = services.MatrixCell(b1, c1, None, "Chỉ có nhận xét", seen="")
+    with pytest.raises(services.AssessmentMatrixRefused) as refused:
+        services.assessment_matrix_save(
+            scale=own, cells=[good, no_points], actor=secretariat
+        )
+    assert [cell for cell, _texts in refused.value.cells] == [no_points]
+    assert not Assessment.objects.exists()  # the good cell was not kept either
+    assert (
+        services.assessment_matrix_save(scale=own, cells=[good], actor=secretariat) == 1
+    )
+    stored = Assessment.objects.get(board=b0, criterion=c1)
+    assert stored.points == D("7.5")
+    # Unchanged: nothing saved; a stale stamp: refused.
+    assert (
+        services.assessment_matrix_save(scale=own, cells=[good], actor=secretariat) == 0
+    )
+    stale = services.MatrixCell(b0, c1, D("8"), "Tốt", seen="")
+    with pytest.raises(services.AssessmentMatrixRefused):
+        services.assessment_matrix_save(scale=own, cells=[stale], actor=secretariat)
+    fresh = services.MatrixCell(
+        b0, c1, D("8"), "Tốt", seen=services.assessment_stamp(stored)
+    )
+    assert (
+        services.assessment_matrix_save(scale=own, cells=[fresh], actor=secretariat)
+        == 1
+    )
+    with pytest.raises(PermissionDenied):
+        services.assessment_matrix_save(
+            scale=own, cells=[fresh], actor=world.users["other_secretariat"]
+        )
+
+
+def test_ballot_refusal_names_why_a_board_cannot_vote(frozen):
+    world, _own, _other = frozen
+    board = world.own_boards[0]
+    draft = _round(world.own_year, "flag", max_choices=1)
+    assert services.ballot_refusal(voting_round=draft, board_id=board.pk) == gettext(
+        "This round is not open for voting."
+    )
+    voting_round = services.round_open(voting_round=draft, actor=None)
+    assert services.ballot_refusal(voting_round=voting_round, board_id=board.pk) is None
+    _vote(voting_round, board, [world.own_boards[1]])
+    assert services.ballot_refusal(
+        voting_round=voting_round, board_id=board.pk
+    ) == gettext("Your board has already voted in this round.")
+
+
+def test_round_outcome_text_words_every_outcome_of_the_tally():
+    for code in VotingRound.Outcome.values:
+        text = services.round_outcome_text(code)
+        assert text
+        assert text != code
+    assert services.round_outcome_text("") == ""
+    with translation.override("vi"):
+        assert services.round_outcome_text("no_quorum") == vi(
+            "Quorum not reached: no board is chosen."
+        )
