@@ -3,10 +3,12 @@
 from scoring.services.assessments import (
     AssessmentMatrixRefused,
     MatrixCell,
+    SelfAssessmentRefused,
     assessment_build,
     assessment_matrix_save,
     assessment_set,
     assessment_stamp,
+    self_assessment_save,
 )
 from scoring.services.ballots import (
     ballot_build,
@@ -49,6 +51,7 @@ __all__ = [
     "CRITERION_FIELDS",
     "AssessmentMatrixRefused",
     "MatrixCell",
+    "SelfAssessmentRefused",
     "assessment_build",
     "assessment_matrix_save",
     "assessment_set",
@@ -80,4 +83,5 @@ __all__ = [
     "score_boards",
     "score_build",
     "scores_compute",
+    "self_assessment_save",
 ]

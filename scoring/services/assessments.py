@@ -205,3 +205,37 @@ def assessment_matrix_save(
     if saved:
         scores_compute(bloc_year=scale.bloc_year, actor=None)
     return saved
+
+
+class SelfAssessmentRefused(ValidationError):
+    """A criterion of a self-assessment was refused, so nothing was saved;
+    ``criterion`` is the one refused."""
+
+    def __init__(self, criterion: Criterion, messages: list[str]):
+        super().__init__(messages)
+        self.criterion = criterion
+
+
+@transaction.atomic
+def self_assessment_save(
+    *, changes: list[tuple[Criterion, Decimal, str]], actor: User
+) -> int:
+    """A board's own points and comments for the criteria it changed, all or
+    nothing (SelfAssessmentRefused names the criterion refused); the scores
+    are recomputed once. Returns how many criteria were saved."""
+    for criterion, points, comment in changes:
+        try:
+            assessment_set(
+                criterion=criterion,
+                board_id=actor.board_id,
+                source=Assessment.Source.SELF,
+                points=points,
+                comment=comment,
+                actor=actor,
+                recompute=False,
+            )
+        except ValidationError as error:
+            raise SelfAssessmentRefused(criterion, error.messages) from error
+    if changes:
+        scores_compute(bloc_year=changes[0][0].scale.bloc_year, actor=None)
+    return len(changes)
