@@ -370,7 +370,7 @@ def test_warning_needs_a_note(reporting, own, client_for):
     own.refresh_from_db()
     assert own.status == S.DRAFT
     data = form_data(own, export="400", plan__export="100", note__export="Có dự án lớn")
-    response = client.post(_url(own), {**data, "action": "submit"})
+    response = client.post(_url(own), {**data, "action": "submit-empty"})
     assert response.status_code == 302
     own.refresh_from_db()
     assert own.status == S.SUBMITTED
