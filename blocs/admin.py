@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -22,6 +24,7 @@ from blocs.models import (
     User,
 )
 from blocs.selectors import bloc_years_with_leaders
+from blocs.services import ALLOWED_TRANSITIONS
 
 admin.site.site_header = _("Emulation bloc portal")
 admin.site.site_title = _("Emulation bloc portal")
@@ -34,6 +37,32 @@ admin.site.empty_value_display = "—"
 for _device_model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_device_model):
         admin.site.unregister(_device_model)
+
+
+CONFIRMED = "confirmed"
+
+
+def action_confirmation(modeladmin, request, queryset, *, question):
+    """The intermediate page of an admin action that cannot be undone
+    (publishing, closing): None once the user has confirmed, else the page
+    naming the chosen objects, whose button posts the action again with
+    ``confirmed``. Nothing changes before that second POST."""
+    if request.POST.get(CONFIRMED) == "yes":
+        return None
+    opts = modeladmin.model._meta
+    return TemplateResponse(
+        request,
+        "admin/action_confirmation.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": _("Are you sure?"),
+            "question": question,
+            "objects": list(queryset),
+            "action": request.POST.get("action", ""),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "opts": opts,
+        },
+    )
 
 
 @admin.display(description=_("year"), ordering="year")
@@ -367,6 +396,24 @@ class BlocYearAdmin(ScopedAdmin):
 
     @admin.action(description=_("Move to the next stage"), permissions=["change"])
     def advance_stage(self, request, queryset):
+        closing = [
+            y
+            for y in queryset
+            if ALLOWED_TRANSITIONS.get(y.status) == BlocYear.Status.CLOSED
+        ]
+        if closing:
+            page = action_confirmation(
+                self,
+                request,
+                queryset,
+                question=_(
+                    "Closing a year makes its figures, scores, votes and documents "
+                    "final: nothing in it can change afterwards. Move these years "
+                    "to their next stage?"
+                ),
+            )
+            if page is not None:
+                return page
         moved = 0
         for bloc_year in queryset.select_related("bloc"):
             if not permissions.can_change_bloc_year(request.user, bloc_year):

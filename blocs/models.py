@@ -172,12 +172,27 @@ class BlocYear(models.Model):
         related_name="hosted_years",
         verbose_name=_("conference host"),
     )
-    conference_date = models.DateField(_("conference date"), null=True, blank=True)
+    # The year-end summary conference (hội nghị tổng kết): rounds are voted
+    # and the minutes signed there. The pledge is signed on another day,
+    # recorded on the pledge; the two were confused.
+    conference_date = models.DateField(
+        _("year-end conference: first day"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the year-end summary conference opens, where the votes are "
+            "held and the minutes signed; printed on the minutes and the "
+            "nominations. Not the pledge-signing date, which is on the pledge."
+        ),
+    )
     conference_end_date = models.DateField(
-        _("conference end date"), null=True, blank=True
+        _("year-end conference: last day"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a one-day conference."),
     )
     conference_place = models.CharField(
-        _("conference place"), max_length=255, blank=True
+        _("year-end conference: place"), max_length=255, blank=True
     )
     registration_deadline = models.DateField(
         _("registration deadline"),
@@ -282,8 +297,13 @@ class Membership(models.Model):
         return f"{self.board.short_name} ({self.bloc_year})"
 
     def clean(self) -> None:
-        if self.bloc_year_id is not None:
-            self.year = self.bloc_year.year
+        # A new bloc-year saved with its member rows (the admin's inlines) is
+        # not in the database yet: its object is attached but has no id.
+        field = self._meta.get_field("bloc_year")
+        if self.bloc_year_id is not None or field.is_cached(self):
+            bloc_year = self.bloc_year
+            if bloc_year is not None:
+                self.year = bloc_year.year
 
 
 class Official(models.Model):

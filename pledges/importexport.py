@@ -22,7 +22,7 @@ from import_export import fields, resources, widgets
 from import_export.resources import Diff
 from import_export.results import RowResult
 
-from blocs.models import Bloc, BlocYear
+from blocs.models import Bloc, BlocYear, Membership
 from pledges.models import Indicator, Submission, Value
 from pledges.permissions import submissions_visible_to
 from pledges.services.importing import (
@@ -203,6 +203,10 @@ class ValueResource(resources.ModelResource):
         self._blocs: set[str] = set()
         self._boards: dict[tuple, set[str]] = {}
         self._codes: dict[tuple, set[str]] = {}
+        # Member boards of the importer's own years named in the file, and
+        # those years whose reports are not all open (the file is refused).
+        self._members: dict[tuple, set[str]] = {}
+        self._unopened: set[tuple] = set()
         self._seen: dict[int, int] = {}
         self._changes: dict[int, dict[str, Decimal | None]] = {}
         self._dry_run = True
@@ -305,6 +309,41 @@ class ValueResource(resources.ModelResource):
                 _("The file has neither a plan nor an actual column: nothing to do.")
             )
         self._load(dataset)
+        self._check_reports_open(dataset)
+
+    def _check_reports_open(self, dataset) -> None:
+        """One message for the whole file when its rows name member boards
+        whose reports (or rows of them) are not open yet, saying what to run,
+        instead of one refusal per row. Only the importer's own years are
+        named; other rows get their own row errors."""
+        unopened = set()
+        for bloc, year, board, code in zip(
+            dataset["bloc"],
+            dataset["year"],
+            dataset["board"],
+            dataset["indicator"],
+            strict=True,
+        ):
+            key = (cell_unescape(bloc), _year(year))
+            board, code = cell_unescape(board), cell_unescape(code)
+            if (
+                key in self._members
+                and board in self._members[key]
+                and code in self._codes[key]
+                and (*key, board, code) not in self._values
+            ):
+                unopened.add(key)
+        self._unopened = unopened
+        if unopened:
+            raise ValidationError(
+                _(
+                    "The reports of %(years)s are not open for every member yet, "
+                    "so their figures have nowhere to go. In “Reporting years”, "
+                    "select the year, run “Open reports for every member”, then "
+                    "import the file again."
+                ),
+                params={"years": ", ".join(f"{b} {y}" for b, y in sorted(unopened))},
+            )
 
     def _load(self, dataset) -> None:
         """Everything the rows name, in a few queries, not a few per row."""
@@ -328,6 +367,17 @@ class ValueResource(resources.ModelResource):
         for by in years.values():
             self._boards[(by.bloc.short_name, by.year)] = set()
             self._codes[(by.bloc.short_name, by.year)] = set()
+        mine = [
+            by.pk
+            for by in years.values()
+            if self.user is not None
+            and (self.user.is_superuser or by.bloc_id == self.user.bloc_id)
+        ]
+        for by_id, board in Membership.objects.filter(bloc_year__in=mine).values_list(
+            "bloc_year_id", "board__short_name"
+        ):
+            by = years[by_id]
+            self._members.setdefault((by.bloc.short_name, by.year), set()).add(board)
         # Each report and indicator once, shared by its values: building the
         # same report, year, bloc and board again for each of 10,000 values
         # was most of the load.
@@ -354,8 +404,10 @@ class ValueResource(resources.ModelResource):
             self._values[key] = value
 
     def import_row(self, row, instance_loader, **kwargs):
-        if all(_blank(cell) for cell in row.values()):
-            # A blank line changes nothing (spreadsheets often end with some).
+        if self._unopened or all(_blank(cell) for cell in row.values()):
+            # A blank line changes nothing (spreadsheets often end with some);
+            # with reports not open, the file's one message says what to do
+            # and its rows are not refused one by one.
             result = self.get_row_result_class()()
             result.import_type = RowResult.IMPORT_TYPE_SKIP
             return result

@@ -273,8 +273,18 @@ class Pledge(models.Model):
         verbose_name=_("bloc year"),
     )
     title = models.CharField(_("title"), max_length=255)
-    signing_date = models.DateField(_("signing date"), null=True, blank=True)
-    signing_place = models.CharField(_("signing place"), max_length=255, blank=True)
+    signing_date = models.DateField(
+        _("pledge-signing date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the boards sign the year's pledge, printed on the pledge. "
+            "Not the year-end summary conference, which is on the bloc year."
+        ),
+    )
+    signing_place = models.CharField(
+        _("pledge-signing place"), max_length=255, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.DRAFT
     )

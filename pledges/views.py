@@ -82,9 +82,20 @@ def _table(submission, form) -> dict:
     }
 
 
-def _report_page(request, submission, form, *, locks, editable, status=200, table=None):
+def _report_page(
+    request,
+    submission,
+    form,
+    *,
+    locks,
+    editable,
+    status=200,
+    table=None,
+    empty_results=(),
+):
     """The page; ``table``: what ``_table`` gave, from the cache for an
-    unbound form (``form`` is then None: it is not built)."""
+    unbound form (``form`` is then None: it is not built); ``empty_results``:
+    the results a submit would leave empty, to confirm."""
     if table is None:
         table = _table(submission, form)
     return render(
@@ -101,6 +112,7 @@ def _report_page(request, submission, form, *, locks, editable, status=200, tabl
             "evidence": table["evidence"],
             "evidence_form": EvidenceForm(initial={"version": submission.version}),
             "flagged": table["flagged"],
+            "empty_results": empty_results,
         },
         status=status,
     )
@@ -157,6 +169,11 @@ def submission_detail(request, pk):
         return _report_page(request, submission, form, status=400, **page)
     form = ReportForm(request.POST, initial=initial, **form_kwargs)
     action = request.POST.get("action", "save")
+    # "submit-empty" is the warning's button: the officer has seen the empty
+    # results it lists and submits anyway.
+    empty_confirmed = action == "submit-empty"
+    if empty_confirmed:
+        action = "submit"
     if action not in ACTIONS:
         action = "save"
     if not form.is_valid():
@@ -164,6 +181,9 @@ def submission_detail(request, pk):
         return _report_page(request, submission, form, status=400, **page)
     service, done = ACTIONS[action]
     kwargs = {"award_target": form.cleaned_data.get("award_target") or None}
+    if action == "submit":
+        # Empty results are submitted only once the officer has seen them.
+        kwargs["empty_confirmed"] = empty_confirmed
     try:
         service(
             submission=submission,
@@ -171,6 +191,15 @@ def submission_detail(request, pk):
             expected_version=form.cleaned_data["version"],
             entries=form.entries(),
             **kwargs,
+        )
+    except services.EmptyResultsError as error:
+        return _report_page(
+            request,
+            submission,
+            form,
+            locks=locks,
+            editable=editable,
+            empty_results=error.names,
         )
     except ValidationError as error:
         for message in error.messages:
@@ -240,6 +269,21 @@ def pledge_detail(request, pk):
     if request.method == "POST":
         if not can_sign_pledge(request.user, pledge):
             raise PermissionDenied
+        signable = pledge.status == Pledge.Status.OPEN and not (
+            pledge.signatures.filter(board=request.user.board_id).exists()
+        )
+        if signable and request.POST.get("confirmed") != "yes":
+            # A signature cannot be withdrawn: the first POST shows what is
+            # signed and for whom, the second (confirmed) signs.
+            return render(
+                request,
+                "pledges/pledge_detail.html",
+                {
+                    "pledge": pledge,
+                    "signatures": list(pledge.signatures.all()),
+                    "confirm_sign": True,
+                },
+            )
         try:
             services.pledge_sign(pledge=pledge, actor=request.user)
         except ValidationError as error:

@@ -11,7 +11,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from blocs.admin import BlocYearFilter, ScopedAdmin, year_plain
+from blocs.admin import (
+    BlocYearFilter,
+    ScopedAdmin,
+    action_confirmation,
+    year_plain,
+)
 from blocs.permissions import bloc_years_visible_to, is_secretariat
 from pledges.admin.common import report_done, run_each
 from reports import services
@@ -184,6 +189,18 @@ def _publish_action(kind: str, label):
     """An admin action publishing one kind of document for each chosen year."""
 
     def action(modeladmin, request, queryset):
+        page = action_confirmation(
+            modeladmin,
+            request,
+            queryset,
+            question=_(
+                "A published document is final: it gets a verification code and "
+                "can only be replaced by a new version. Publish it for these "
+                "years?"
+            ),
+        )
+        if page is not None:
+            return page
         done = run_each(
             modeladmin,
             request,

@@ -75,10 +75,25 @@ def year_documents(request, pk):
 @require_POST
 @login_required
 def publish(request, pk, kind):
+    """Publish a new version, once the secretariat has confirmed on the
+    page this POST shows first (a published version is final)."""
     bloc_year = _year(request, pk)
+    kind = _kind(kind)
+    if request.POST.get("confirmed") != "yes":
+        if not can_publish(request.user, bloc_year):
+            raise PermissionDenied
+        return render(
+            request,
+            "reports/publish_confirm.html",
+            {
+                "bloc_year": bloc_year,
+                "kind": kind,
+                "label": Publication.Kind(kind).label,
+            },
+        )
     try:
         publication = services.document_publish(
-            bloc_year=bloc_year, kind=_kind(kind), actor=request.user
+            bloc_year=bloc_year, kind=kind, actor=request.user
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

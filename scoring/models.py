@@ -212,6 +212,20 @@ class VotingRound(models.Model):
         SCORE = "score", _("Better score rank, else unresolved")
         NONE = "none", _("Unresolved: hold another round")
 
+    # The outcome codes of scoring/tally.py in words, for the admin, the
+    # round's page and messages alike (the field keeps the code).
+    class Outcome(models.TextChoices):
+        DECIDED = "decided", _("Decided: the chosen boards are marked.")
+        TIE = (
+            "tie",
+            _("Tied at the last place: the bloc votes again among the tied boards."),
+        )
+        NO_QUORUM = "no_quorum", _("Quorum not reached: no board is chosen.")
+        NO_ONE_REACHED_THRESHOLD = (
+            "no_one_reached_threshold",
+            _("No candidate reached the required share of votes."),
+        )
+
     bloc_year = models.ForeignKey(
         BlocYear,
         on_delete=models.PROTECT,

@@ -8,10 +8,12 @@ from pledges.services.catalogue import (
 )
 from pledges.services.evidence import evidence_add, evidence_check
 from pledges.services.reporting import (
+    EmptyResultsError,
     Entry,
     Locks,
     StaleEditError,
     last_year_values,
+    submission_empty_results,
     submission_findings,
     submission_locks,
     submission_register,
@@ -41,6 +43,7 @@ from pledges.services.setup import (
 )
 
 __all__ = [
+    "EmptyResultsError",
     "Entry",
     "Locks",
     "StaleEditError",
@@ -63,6 +66,7 @@ __all__ = [
     "signature_build",
     "submission_approve",
     "submission_build",
+    "submission_empty_results",
     "submission_findings",
     "submission_locks",
     "submission_register",

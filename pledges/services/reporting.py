@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from blocs.models import AuditEvent, BlocYear, User
 from blocs.services import audit_record
 from pledges import calc
-from pledges.models import ABSOLUTE_MAX, Submission, Value
+from pledges.models import ABSOLUTE_MAX, Indicator, Submission, Value
 from pledges.permissions import can_edit_submission
 from pledges.services.plausibility import outlier_message, submission_outliers
 
@@ -21,6 +21,37 @@ S = Submission.Status
 
 class StaleEditError(ValidationError):
     """The submission changed since the form was rendered."""
+
+
+class EmptyResultsError(ValidationError):
+    """A submission would leave results empty and the board has not
+    confirmed it; ``names`` lists those indicators, in the report's order."""
+
+    def __init__(self, names: list[str]):
+        super().__init__(
+            _(
+                "%(count)s results are empty: %(names)s. Fill them in, or submit "
+                "again to confirm that they are left empty."
+            ),
+            params={"count": len(names), "names": "; ".join(names)},
+        )
+        self.names = names
+
+
+def submission_empty_results(submission: Submission) -> list[str]:
+    """The names of the indicators whose result is empty (no figure, or no
+    words for a task answered in words), in the report's order."""
+    return [
+        value.indicator.name
+        for value in submission.values.select_related("indicator").order_by(
+            "indicator__order", "indicator__pk"
+        )
+        if (
+            not value.text.strip()
+            if value.indicator.kind == Indicator.Kind.TEXT
+            else value.actual is None
+        )
+    ]
 
 
 def _date(value: dt.date | dt.datetime) -> str:
@@ -281,9 +312,12 @@ def submission_submit(
     expected_version: int,
     entries: dict[int, Entry] | None = None,
     award_target: str | None = None,
+    empty_confirmed: bool = True,
 ) -> Submission:
     """Save the entries and submit, or change nothing at all: a broken
-    blocking rule, or a warning without a note, refuses the whole request."""
+    blocking rule, or a warning without a note, refuses the whole request.
+    With ``empty_confirmed`` False (the board's page until the officer
+    confirms), empty results refuse it too, naming them (EmptyResultsError)."""
     sub = _lock_for_update(submission, actor, expected_version)
     if sub.status not in (S.DRAFT, S.RETURNED):
         raise ValidationError(
@@ -318,6 +352,10 @@ def submission_submit(
         ]
     if problems:
         raise ValidationError(list(dict.fromkeys(problems)))
+    if not empty_confirmed:
+        empty = submission_empty_results(sub)
+        if empty:
+            raise EmptyResultsError(empty)
     old = sub.status
     sub.status = S.SUBMITTED
     sub.submitted_at, sub.submitted_by = timezone.now(), actor

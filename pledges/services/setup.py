@@ -123,7 +123,9 @@ def _default_rules(bloc_year: BlocYear) -> list[ValidationRule]:
 def indicators_copy(*, bloc_year: BlocYear, actor: User | None) -> int:
     """Give a year the catalogue and rules of the bloc's latest earlier year
     that has one, else the default catalogue. Existing codes are kept as
-    they are; returns how many indicators were added."""
+    they are; returns how many indicators were added. The members' reports
+    open with it (``submissions_prepare``): an import or a board finds
+    them without a separate step."""
     _require_manager(actor, bloc_year)
     previous = (
         BlocYear.objects.filter(
@@ -160,6 +162,7 @@ def indicators_copy(*, bloc_year: BlocYear, actor: User | None) -> int:
                 "from": str(previous or "default"),
             },
         )
+    submissions_prepare(bloc_year=bloc_year, actor=actor)
     return len(new)
 
 

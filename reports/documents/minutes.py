@@ -19,20 +19,7 @@ from reports.documents.reads import (
     _next_leaders,
     _rounds,
 )
-from scoring.models import VotingRound
-from scoring.services import round_count
-
-
-def _ballots(voting_round: VotingRound, members: int) -> dict:
-    """Issued, returned, valid and invalid ballots of a closed round."""
-    _votes, cast, valid = round_count(voting_round)
-    if voting_round.on_paper:
-        issued = voting_round.paper_issued or 0
-        invalid = voting_round.paper_invalid or 0
-    else:  # online: one ballot per member board, every cast ballot is valid
-        issued, invalid = members, 0
-    return {"issued": issued, "returned": cast, "valid": valid, "invalid": invalid}
-
+from scoring.services import round_ballot_counts, round_count
 
 # What the secretary records at the meeting; guests are optional.
 MINUTES_SECTIONS = [
@@ -68,7 +55,7 @@ def build_minutes(bloc_year: BlocYear, *, issue_day=None) -> dict:
                 "kind": voting_round.kind,
                 "on_paper": voting_round.on_paper,
                 "quota": voting_round.quota,
-                "ballots": _ballots(voting_round, len(members)),
+                "ballots": round_ballot_counts(voting_round, members=len(members)),
                 "candidates": [
                     {
                         "board": c.board.short_name,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from blocs.forms import NumberField, WholeNumberField
 from blocs.models import BlocYear, Board
 from pledges.forms import plain
+from scoring import services
 from scoring.models import POINTS, Assessment, Candidate, Criterion, VotingRound
 
 
@@ -28,7 +29,7 @@ class ScaleCreateForm(forms.Form):
 
 
 class RoundCreateForm(forms.Form):
-    MEMBERS, ELIGIBLE = "members", "eligible"
+    REGISTERED, MEMBERS, ELIGIBLE = "registered", "members", "eligible"
 
     bloc_year = forms.ModelChoiceField(
         label=_("Bloc year"), queryset=BlocYear.objects.none()
@@ -37,10 +38,17 @@ class RoundCreateForm(forms.Form):
     candidates = forms.ChoiceField(
         label=_("Candidates"),
         choices=[
-            (MEMBERS, _("Every member board")),
+            (
+                REGISTERED,
+                _("Boards registered for this award (every member for the elections)"),
+            ),
             (ELIGIBLE, _("Boards registered for this award, best score first")),
+            (MEMBERS, _("Every member board")),
         ],
-        initial=MEMBERS,
+        initial=REGISTERED,
+        help_text=_(
+            "The candidates can still be changed on the round's page until it opens."
+        ),
     )
     top = WholeNumberField(
         label=_("Only the best"),
@@ -88,12 +96,6 @@ class PaperTallyForm(forms.Form):
             c.board_id: self.cleaned_data[f"votes_{c.board_id}"]
             for c in self.candidates
         }
-
-
-def stamp(assessment: Assessment | None) -> str:
-    """When a bloc assessment was last written: a stale matrix is detected by
-    comparing the stamp seen on the page with the stored one."""
-    return "" if assessment is None else assessment.at.isoformat()
 
 
 @dataclass
@@ -165,7 +167,9 @@ class AssessmentMatrixForm(forms.Form):
                     ),
                 )
                 self.fields[f"seen_{key}"] = forms.CharField(
-                    required=False, initial=stamp(stored), widget=forms.HiddenInput
+                    required=False,
+                    initial=services.assessment_stamp(stored),
+                    widget=forms.HiddenInput,
                 )
 
     def rows(self) -> list[tuple[Board, list[Cell]]]:

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from blocs.admin import BlocYearFilter, ScopedAdmin
+from blocs.admin import BlocYearFilter, ScopedAdmin, action_confirmation
 from blocs.services import audit_record
 from pledges.admin.common import report_done, run_each
 from scoring import notices, permissions, services
@@ -39,18 +39,11 @@ RULE_FIELDS = [
 COUNT_FIELDS = [
     "opened_at",
     "closed_at",
-    "paper_issued",
-    "paper_valid",
-    "paper_invalid",
+    "ballots_issued",
+    "ballots_valid",
+    "ballots_invalid",
     "outcome_text",
 ]
-# The outcome codes of scoring/tally.py.
-OUTCOMES = {
-    "decided": _("Decided."),
-    "no_quorum": _("Quorum not reached: nobody is chosen."),
-    "tie": _("Tie at the last seat: vote again among the tied boards."),
-    "no_one_reached_threshold": _("No candidate reached the required share."),
-}
 
 
 @admin.register(VotingRound)
@@ -83,9 +76,31 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
     def cast_count(self, obj):
         return obj.cast_count
 
+    def _ballot_count(self, obj, key: str, paper_field: str):
+        # A closed round shows what the minutes print (online rounds have no
+        # paper tallies); an open paper round shows the tallies entered so far.
+        if obj.status == S.CLOSED:
+            if not hasattr(obj, "_ballot_counts"):
+                obj._ballot_counts = services.round_ballot_counts(obj)
+            return obj._ballot_counts[key]
+        value = getattr(obj, paper_field) if obj.on_paper else None
+        return "—" if value is None else value
+
+    @admin.display(description=_("ballots issued"))
+    def ballots_issued(self, obj):
+        return self._ballot_count(obj, "issued", "paper_issued")
+
+    @admin.display(description=_("valid ballots"))
+    def ballots_valid(self, obj):
+        return self._ballot_count(obj, "valid", "paper_valid")
+
+    @admin.display(description=_("invalid ballots"))
+    def ballots_invalid(self, obj):
+        return self._ballot_count(obj, "invalid", "paper_invalid")
+
     @admin.display(description=_("outcome"))
     def outcome_text(self, obj):
-        return OUTCOMES.get(obj.outcome, obj.outcome) or "—"
+        return services.round_outcome_text(obj.outcome) or "—"
 
     # Form -------------------------------------------------------------------------
 
@@ -174,11 +189,16 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
             for row in formset.cleaned_data
             if row and not row.get("DELETE")
         ]
+        # No rows given: the boards registered for the round's award, as the
+        # create page does (every member only if nobody registered).
+        registered = services.registered_candidates(
+            bloc_year=obj.bloc_year, kind=obj.kind
+        )
         created = services.round_create(
             bloc_year=obj.bloc_year,
             kind=obj.kind,
             actor=request.user,
-            candidates=boards or None,
+            candidates=boards or registered or None,
             title=obj.title,
             **{name: getattr(obj, name) for name in RULE_FIELDS},
         )
@@ -237,6 +257,17 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
 
     @admin.action(description=_("Close and count"), permissions=["run"])
     def close_round(self, request, queryset):
+        page = action_confirmation(
+            self,
+            request,
+            queryset,
+            question=_(
+                "Closing a round ends the vote and counts it: no ballot can be "
+                "cast or changed afterwards. Close and count these rounds?"
+            ),
+        )
+        if page is not None:
+            return page
         decisions = []
         run_each(
             self,
@@ -252,7 +283,7 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
             )
             text = _("%(round)s is closed. %(outcome)s") % {
                 "round": voting_round,
-                "outcome": OUTCOMES.get(decision.outcome, decision.outcome),
+                "outcome": services.round_outcome_text(decision.outcome),
             }
             if decision.winners:
                 text += " " + _("Chosen: %(boards)s.") % {
@@ -262,7 +293,7 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
                 text += " " + _("Tied: %(boards)s.") % {
                     "boards": ", ".join(names[b] for b in decision.unresolved)
                 }
-            decided = decision.outcome == "decided"
+            decided = decision.outcome == VotingRound.Outcome.DECIDED
             self.message_user(
                 request, text, messages.SUCCESS if decided else messages.WARNING
             )
@@ -353,8 +384,8 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
         return super().changelist_view(request, extra_context)
 
     def create_view(self, request):
-        """A round whose candidates are every member, or the boards
-        registered for its award (best score first)."""
+        """A round whose candidates are the boards registered for its award
+        (by default; or only the best scores among them), or every member."""
         if not (self.has_run_permission(request) and self.has_add_permission(request)):
             raise PermissionDenied
         form = RoundCreateForm(
@@ -364,7 +395,19 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             candidates = None
-            if data["candidates"] == RoundCreateForm.ELIGIBLE:
+            if data["candidates"] == RoundCreateForm.REGISTERED:
+                candidates = services.registered_candidates(
+                    bloc_year=data["bloc_year"], kind=data["kind"]
+                )
+                if not candidates:
+                    form.add_error(
+                        "candidates",
+                        _(
+                            "No member has registered for this award yet: choose "
+                            "every member board, or wait for the registrations."
+                        ),
+                    )
+            elif data["candidates"] == RoundCreateForm.ELIGIBLE:
                 candidates = services.eligible_candidates(
                     data["bloc_year"], data["kind"], data["top"]
                 )

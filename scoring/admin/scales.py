@@ -3,7 +3,6 @@ year's scale created from last year's, and the bloc's assessment matrix."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
@@ -25,7 +24,7 @@ from scoring.admin.common import (
     changes_of,
     record_inline_changes,
 )
-from scoring.admin.forms import AssessmentMatrixForm, ScaleCreateForm, stamp
+from scoring.admin.forms import AssessmentMatrixForm, ScaleCreateForm
 from scoring.models import Assessment, Criterion, ScoringScale
 
 K = Criterion.Kind
@@ -392,74 +391,28 @@ class ScoringScaleAdmin(RunScoringMixin, ScopedAdmin):
         )
 
     def _save_matrix(self, request, form, scale) -> int | None:
-        """Save every changed cell, or none: returns how many were saved, or
-        None when a cell was refused (the refusals go to the form's cells)."""
-        saved = 0
+        """How many cells the service saved, or None when it refused some
+        (their messages go to the form's cells and the page's messages)."""
+        cells = [
+            services.MatrixCell(board, criterion, *form.entered(board, criterion))
+            for board in form.boards
+            for criterion in form.criteria
+        ]
         try:
-            with transaction.atomic():
-                current = {
-                    (a.board_id, a.criterion_id): a
-                    for a in Assessment.objects.select_for_update(of=("self",)).filter(
-                        criterion__scale=scale, source=Assessment.Source.BLOC
-                    )
-                }
-                for board in form.boards:
-                    for criterion in form.criteria:
-                        result = self._save_cell(
-                            request, form, board, criterion, current
-                        )
-                        if result is True:
-                            saved += 1
-                        elif result:
-                            result = [str(text) for text in result]
-                            key = f"{board.pk}_{criterion.pk}"
-                            form.cell_errors[key] = result
-                            self.message_user(
-                                request,
-                                _("%(board)s, %(criterion)s: %(error)s")
-                                % {
-                                    "board": board.short_name,
-                                    "criterion": criterion.code,
-                                    "error": " ".join(result),
-                                },
-                                messages.ERROR,
-                            )
-                if form.cell_errors:
-                    raise _Refused
-                if saved:
-                    services.scores_compute(bloc_year=scale.bloc_year, actor=None)
-        except _Refused:
-            return None
-        return saved
-
-    def _save_cell(self, request, form, board, criterion, current):
-        """True when saved, a list of messages when refused, else None."""
-        points, comment, seen = form.entered(board, criterion)
-        stored = current.get((board.pk, criterion.pk))
-        if points is None:
-            if stored is not None:
-                return [_("A given assessment cannot be removed: give 0 points.")]
-            if comment:
-                return [_("Give the points that go with the comment.")]
-            return None
-        if stored is not None and stored.points == points and stored.comment == comment:
-            return None
-        if seen != stamp(stored):
-            return [_("Someone changed this cell after you opened the page: reload.")]
-        try:
-            services.assessment_set(
-                criterion=criterion,
-                board_id=board.pk,
-                source=Assessment.Source.BLOC,
-                points=points,
-                comment=comment,
-                actor=request.user,
-                recompute=False,  # once for the whole matrix, in _save_matrix
+            return services.assessment_matrix_save(
+                scale=scale, cells=cells, actor=request.user
             )
-        except ValidationError as error:
-            return error.messages
-        return True
-
-
-class _Refused(Exception):
-    """Rolls back every cell of a matrix when one of them was refused."""
+        except services.AssessmentMatrixRefused as refused:
+            for cell, texts in refused.cells:
+                form.cell_errors[f"{cell.board.pk}_{cell.criterion.pk}"] = texts
+                self.message_user(
+                    request,
+                    _("%(board)s, %(criterion)s: %(error)s")
+                    % {
+                        "board": cell.board.short_name,
+                        "criterion": cell.criterion.code,
+                        "error": " ".join(texts),
+                    },
+                    messages.ERROR,
+                )
+            return None

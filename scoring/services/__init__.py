@@ -1,21 +1,34 @@
 """Every state change of the scoring app: scales, assessments, scores, votes."""
 
-from scoring.services.assessments import assessment_build, assessment_set
+from scoring.services.assessments import (
+    AssessmentMatrixRefused,
+    MatrixCell,
+    SelfAssessmentRefused,
+    assessment_build,
+    assessment_matrix_save,
+    assessment_set,
+    assessment_stamp,
+    self_assessment_save,
+)
 from scoring.services.ballots import (
     ballot_build,
     ballot_cast,
     ballot_cast_build,
+    ballot_refusal,
     ballots_published,
 )
 from scoring.services.rounds import (
     candidates_build,
     eligible_candidates,
+    registered_candidates,
+    round_ballot_counts,
     round_build,
     round_close,
     round_count,
     round_create,
     round_decide,
     round_open,
+    round_outcome_text,
     round_paper_tally,
 )
 from scoring.services.scales import (
@@ -36,11 +49,17 @@ from scoring.services.scores import (
 
 __all__ = [
     "CRITERION_FIELDS",
+    "AssessmentMatrixRefused",
+    "MatrixCell",
+    "SelfAssessmentRefused",
     "assessment_build",
+    "assessment_matrix_save",
     "assessment_set",
+    "assessment_stamp",
     "ballot_build",
     "ballot_cast",
     "ballot_cast_build",
+    "ballot_refusal",
     "ballots_published",
     "board_scores_rank",
     "candidates_build",
@@ -48,12 +67,15 @@ __all__ = [
     "criterion_specs",
     "eligible_candidates",
     "recompute_after_submission_change",
+    "registered_candidates",
+    "round_ballot_counts",
     "round_build",
     "round_close",
     "round_count",
     "round_create",
     "round_decide",
     "round_open",
+    "round_outcome_text",
     "round_paper_tally",
     "scale_build",
     "scale_create",
@@ -61,4 +83,5 @@ __all__ = [
     "score_boards",
     "score_build",
     "scores_compute",
+    "self_assessment_save",
 ]

@@ -43,6 +43,17 @@ def ballot_build(
     return Ballot(round=voting_round, receipt=receipt, choices=sorted(set(choices)))
 
 
+def ballot_refusal(*, voting_round: VotingRound, board_id: int | None) -> str | None:
+    """Why a board's ballot is refused in this round whatever it chooses (the
+    round is not open, or the board has voted), or None. The voting page
+    says it instead of showing a ballot; ballot_cast refuses with it."""
+    if voting_round.status != VotingRound.Status.OPEN:
+        return _("This round is not open for voting.")
+    if BallotCast.objects.filter(round=voting_round, board=board_id).exists():
+        return _("Your board has already voted in this round.")
+    return None
+
+
 @transaction.atomic
 def ballot_cast(*, voting_round: VotingRound, actor: User, choices: list[int]) -> str:
     """Cast the actor's board's ballot; return its receipt code.
@@ -56,10 +67,9 @@ def ballot_cast(*, voting_round: VotingRound, actor: User, choices: list[int]) -
     voting_round = _lock_round(voting_round)
     if not can_vote(actor, voting_round):
         raise PermissionDenied
-    if voting_round.status != VotingRound.Status.OPEN:
-        raise ValidationError(_("This round is not open for voting."))
-    if BallotCast.objects.filter(round=voting_round, board=actor.board_id).exists():
-        raise ValidationError(_("Your board has already voted in this round."))
+    refusal = ballot_refusal(voting_round=voting_round, board_id=actor.board_id)
+    if refusal is not None:
+        raise ValidationError(refusal)
     choices = sorted(set(choices))
     candidates = set(voting_round.candidates.values_list("board_id", flat=True))
     if not set(choices) <= candidates:

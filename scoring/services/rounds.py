@@ -55,6 +55,22 @@ def round_create(
     return voting_round
 
 
+def registered_candidates(*, bloc_year: BlocYear, kind: str) -> list[int]:
+    """The boards a round of ``kind`` starts with: the members that registered
+    for its award (or a higher one) in their reports; every member for the
+    elections of next year's head and deputy, which nobody registers for."""
+    members = bloc_year.memberships.values_list("board_id", flat=True)
+    if kind not in awards.AWARD_CODES:
+        return sorted(members)
+    return sorted(
+        Submission.objects.filter(
+            bloc_year=bloc_year,
+            board__in=members,
+            award_target__in=list(awards.award(kind).accepts),
+        ).values_list("board_id", flat=True)
+    )
+
+
 def eligible_candidates(
     bloc_year: BlocYear, award: str, top: int | None = None
 ) -> list[int]:
@@ -155,6 +171,32 @@ def round_count(voting_round: VotingRound) -> tuple[dict[int, int], int, int]:
         for board_id in choices:
             votes[board_id] += 1
     return votes, len(ballots), len(ballots)
+
+
+def round_outcome_text(outcome: str) -> str:
+    """A round's outcome code (scoring/tally.py) in words; "" before it
+    closes."""
+    if outcome in VotingRound.Outcome.values:
+        return str(VotingRound.Outcome(outcome).label)
+    return outcome
+
+
+def round_ballot_counts(
+    voting_round: VotingRound, *, members: int | None = None
+) -> dict[str, int]:
+    """Issued, returned, valid and invalid ballots of a round, as the minutes
+    print them and the admin shows them: a paper round's tallies; online, one
+    ballot per member board (``members``, counted if not given) and every
+    cast ballot valid."""
+    _votes, cast, valid = round_count(voting_round)
+    if voting_round.on_paper:
+        issued = voting_round.paper_issued or 0
+        invalid = voting_round.paper_invalid or 0
+    else:
+        if members is None:
+            members = voting_round.bloc_year.memberships.count()
+        issued, invalid = members, 0
+    return {"issued": issued, "returned": cast, "valid": valid, "invalid": invalid}
 
 
 @transaction.atomic

@@ -2,8 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -49,8 +48,8 @@ def _self_assessment_page(request, bloc_year, scale, form, editable, bloc, statu
 def self_assessment(request, pk):
     """A board's own points for the criteria given by hand, beside the bloc's.
 
-    Each criterion is one call of ``services.assessment_set``; the loop runs
-    in one transaction so that a refused criterion leaves nothing half-saved.
+    ``services.self_assessment_save`` saves the changed criteria all or
+    nothing.
     """
     user = request.user
     if not is_board_officer(user):
@@ -95,21 +94,10 @@ def self_assessment(request, pk):
             bloc,
             status=409 if stale else 400,
         )
-    current = None
     try:
-        with transaction.atomic():
-            for criterion, points, comment in form.changes():
-                current = criterion
-                services.assessment_set(
-                    criterion=criterion,
-                    board_id=user.board_id,
-                    source=Assessment.Source.SELF,
-                    points=points,
-                    comment=comment,
-                    actor=user,
-                )
-    except ValidationError as error:
-        form.add_error(f"points_{current.pk}" if current else None, error.messages)
+        services.self_assessment_save(changes=list(form.changes()), actor=user)
+    except services.SelfAssessmentRefused as error:
+        form.add_error(f"points_{error.criterion.pk}", error.messages)
         return _self_assessment_page(
             request, bloc_year, scale, form, editable, bloc, status=400
         )

@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from blocs.templatetags.vn import num
@@ -14,17 +13,6 @@ from scoring import services
 from scoring.forms import BallotForm, ReceiptLookupForm
 from scoring.models import BallotCast, VotingRound
 from scoring.permissions import can_vote, rounds_visible_to
-
-OUTCOMES = {
-    "decided": gettext_lazy("Decided: the chosen boards are marked."),
-    "tie": gettext_lazy(
-        "Tied at the last place: the bloc votes again among the tied boards."
-    ),
-    "no_quorum": gettext_lazy("Quorum not reached: no board is chosen."),
-    "no_one_reached_threshold": gettext_lazy(
-        "No candidate reached the required share of votes."
-    ),
-}
 
 
 def _round_get_for_user(*, user, pk: int) -> VotingRound:
@@ -103,7 +91,7 @@ def _round_page(request, voting_round, candidates, form, status=200):
             "voter": voter,
             "cast": cast,
             "closed": closed,
-            "outcome": OUTCOMES.get(voting_round.outcome, voting_round.outcome),
+            "outcome": services.round_outcome_text(voting_round.outcome),
             "ballots": ballots,
             "lookup": lookup,
             "receipt": receipt,
@@ -132,7 +120,9 @@ def round_detail(request, pk):
         raise PermissionDenied
     form = _ballot_form(request.POST, voting_round, candidates, request.user)
     if not form.is_valid():
-        refusal = _refusal(voting_round, request.user)
+        refusal = services.ballot_refusal(
+            voting_round=voting_round, board_id=request.user.board_id
+        )
         if refusal is None:
             return _round_page(request, voting_round, candidates, form, status=400)
         messages.error(request, refusal)
@@ -156,13 +146,3 @@ def round_detail(request, pk):
             % {"code": receipt},
         )
     return redirect("scoring:round", pk=voting_round.pk)
-
-
-def _refusal(voting_round: VotingRound, user) -> str | None:
-    """Why no ballot form is offered, for a post that did not pass the form
-    (a ballot that did is refused, or not, by the service itself)."""
-    if voting_round.status != VotingRound.Status.OPEN:
-        return _("This round is not open for voting.")
-    if BallotCast.objects.filter(round=voting_round, board=user.board_id).exists():
-        return _("Your board has already voted in this round.")
-    return None

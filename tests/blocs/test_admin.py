@@ -226,3 +226,78 @@ def test_membership_history_lists_a_board_across_blocs(world, client_for):
     assert response.status_code == 200
     assert response.context["cl"].result_count == 2
     assert Membership.objects.filter(board=board).count() == 2
+
+
+def test_new_bloc_year_saves_with_its_member_inlines(world, client_for):
+    """Issue 11: saving a new bloc-year together with its members answered
+    HTTP 500 (NOT NULL blocs_membership.year); the members get the year."""
+    client = client_for(world.users["secretariat"])
+    boards = world.own_boards
+    rows = [(boards[0], "head"), (boards[1], "deputy"), (boards[2], "member")]
+    data = _bloc_year_post(world.own_year, rows, bloc=str(world.own.pk), year="2024")
+    data["memberships-INITIAL_FORMS"] = "0"
+    for i in range(len(rows)):
+        data.pop(f"memberships-{i}-id", None)
+        data[f"memberships-{i}-bloc_year"] = ""
+    response = client.post(reverse("admin:blocs_blocyear_add"), data)
+    assert response.status_code == 302
+    created = BlocYear.objects.get(bloc=world.own, year=2024)
+    assert sorted(
+        created.memberships.values_list("board_id", "role", "year")
+    ) == sorted((b.pk, role, 2024) for b, role in rows)
+
+
+def test_new_bloc_year_refuses_board_of_another_bloc_that_year(world, client_for):
+    """The one-bloc-per-board-and-year check also runs on a new bloc-year."""
+    client = client_for(world.users["secretariat"])
+    taken = factories.bloc_year(
+        bloc=world.other, year=2024, members=[world.own_boards[0]]
+    )
+    rows = [(world.own_boards[0], "member")]
+    data = _bloc_year_post(world.own_year, rows, bloc=str(world.own.pk), year="2024")
+    data["memberships-INITIAL_FORMS"] = "0"
+    data.pop("memberships-0-id", None)
+    data["memberships-0-bloc_year"] = ""
+    response = client.post(reverse("admin:blocs_blocyear_add"), data)
+    assert response.status_code == 200
+    assert "Ban này đã là thành viên của một khối trong năm này." in response.text
+    assert not BlocYear.objects.filter(bloc=world.own, year=2024).exists()
+    assert taken.memberships.count() == 1
+
+
+def test_conference_dates_say_they_are_the_year_end_conference(world, client_for):
+    """Issue 11: "Ngày hội nghị" did not say it was the year-end conference,
+    so the pledge-signing date was typed there."""
+    from pledges import services as pledge_services
+
+    client = client_for(world.users["secretariat"])
+    page = client.get(reverse("admin:blocs_blocyear_add")).text
+    assert "Hội nghị tổng kết năm: ngày khai mạc" in page
+    assert "Hội nghị tổng kết năm: ngày bế mạc" in page
+    assert "Hội nghị tổng kết năm: địa điểm" in page
+    assert "Không phải ngày ký giao ước" in page
+    pledge = pledge_services.pledge_create(bloc_year=world.own_year, actor=None)
+    page = client.get(reverse("admin:pledges_pledge_change", args=[pledge.pk])).text
+    assert "Ngày ký giao ước" in page
+    assert "Không phải ngày Hội nghị tổng kết" in page
+
+
+def test_closing_a_year_asks_to_confirm_first(world, client_for):
+    """Issue 11: closing a year was one click; it now shows what closing
+    means and waits for a confirmed POST."""
+    stages = [s.value for s in BlocYear.Status]
+    last_open = stages[stages.index(BlocYear.Status.CLOSED) - 1]
+    year = factories.bloc_year(bloc=world.own, year=2021, status=last_open)
+    client = client_for(world.users["secretariat"])
+    data = {"action": "advance_stage", "_selected_action": [year.pk]}
+    page = client.post(reverse("admin:blocs_blocyear_changelist"), data)
+    assert page.status_code == 200
+    assert "Đóng năm sẽ chốt" in page.text
+    year.refresh_from_db()
+    assert year.status == last_open
+    assert not AuditEvent.objects.filter(action="bloc_year.advance").exists()
+    client.post(
+        reverse("admin:blocs_blocyear_changelist"), {**data, "confirmed": "yes"}
+    )
+    year.refresh_from_db()
+    assert year.status == BlocYear.Status.CLOSED

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from blocs import numbers
 from blocs.models import AuditEvent
 from pledges import services
-from pledges.models import Submission, Value
+from pledges.models import Indicator, Submission, Value
 
 PASSWORD = "pw-for-tests-only"
 
@@ -98,6 +98,12 @@ def test_officer_saves_vietnamese_numbers_and_submits(page: Page, live, world, r
     assert value(submission, "new-projects-ddi").actual == Decimal(32)
 
     page.locator("button[name=action][value=submit]").click()
+    # Most results are still empty: the page lists them and asks to confirm.
+    expect(page.get_by_test_id("empty-results")).to_contain_text(
+        Indicator.objects.get(bloc_year=submission.bloc_year, code="export").name
+    )
+    expect(status).to_have_text(vi_label(Submission.Status.DRAFT))
+    page.get_by_test_id("confirm-empty").click()
     expect(page.locator("ul.messages li.success")).to_have_text(
         vi("Report submitted to the secretariat.")
     )

@@ -133,7 +133,7 @@ def test_a_return_and_a_reopening_show_at_once(reporting, own, client_for):
     secretariat = reporting.users["secretariat"]
     export = indicator(own.bloc_year, "export")
     own.refresh_from_db()
-    client.post(_url(own), {**form_data(own), "action": "submit"})
+    client.post(_url(own), {**form_data(own), "action": "submit-empty"})
     own.refresh_from_db()
     assert own.status == S.SUBMITTED
     page = client.get(_url(own)).text
@@ -147,7 +147,7 @@ def test_a_return_and_a_reopening_show_at_once(reporting, own, client_for):
     assert page.count('class="flagged"') == 1
     assert export.name in page.split('class="notice warning"')[1].split("</div>")[0]
     own.refresh_from_db()
-    client.post(_url(own), {**form_data(own), "action": "submit"})
+    client.post(_url(own), {**form_data(own), "action": "submit-empty"})
     own.refresh_from_db()
     services.submission_approve(submission=own, actor=secretariat)
     page = client.get(_url(own)).text
@@ -244,7 +244,7 @@ def test_last_years_figures_show_at_once(reporting, own, client_for):
     _set(previous, "export", "1234,5", client=client)
     assert "1.234,5" not in client.get(_url(own)).text
     previous.refresh_from_db()
-    client.post(_url(previous), {**form_data(previous), "action": "submit"})
+    client.post(_url(previous), {**form_data(previous), "action": "submit-empty"})
     previous.refresh_from_db()
     services.submission_approve(submission=previous, actor=secretariat)
     assert '<td class="num">1.234,5</td>' in client.get(_url(own)).text

@@ -674,3 +674,45 @@ def test_the_board_form_notices_an_import_made_while_it_was_open(ready):
             expected_version=rendered_version,
             entries={export.pk: services.Entry(actual=D(1))},
         )
+
+
+# Reports open with the year (issue 11) ----------------------------------------
+
+
+def test_copying_the_catalogue_opens_every_members_report(world):
+    """Issue 11: the import refused every row until "open reports for every
+    member" had been run; the reports now open with the catalogue."""
+    services.indicators_copy(bloc_year=world.own_year, actor=None)
+    codes = set(world.own_year.indicators.values_list("code", flat=True))
+    for board in world.own_boards:
+        submission = Submission.objects.get(bloc_year=world.own_year, board=board)
+        assert set(submission.values.values_list("indicator__code", flat=True)) == codes
+    rows = [_row(world.own_year, world.own_boards[0], "export", "", "10")]
+    result = _import(world.users["secretariat"], rows, dry_run=False)
+    assert not result.has_errors()
+    assert not result.has_validation_errors()
+    assert _value(world.own_boards[0], "export", world.own_year).actual == D(10)
+
+
+def test_import_says_once_to_open_reports_when_a_member_has_none(ready):
+    """A board that joined after the reports opened has none: the whole file
+    gets one message naming the action, not one refusal per row."""
+    late = factories.board()
+    bloc_services.membership_set(bloc_year=ready.own_year, board=late)
+    rows = [
+        _row(ready.own_year, ready.own_boards[0], "export", "", "10"),
+        _row(ready.own_year, late, "export", "", "10"),
+        _row(ready.own_year, late, "budget", "", "5"),
+    ]
+    result = _import(ready.users["secretariat"], rows, dry_run=False)
+    assert not result.invalid_rows
+    [error] = result.base_errors
+    message = str(error.error)
+    assert f"{ready.own.short_name} {ready.own_year.year}" in message
+    assert "run “Open reports for every member”" in message
+    assert _value(ready.own_boards[0], "export", ready.own_year).actual is None
+    services.submissions_prepare(bloc_year=ready.own_year, actor=None)
+    result = _import(ready.users["secretariat"], rows, dry_run=False)
+    assert not result.has_errors()
+    assert not result.has_validation_errors()
+    assert _value(late, "budget", ready.own_year).actual == D(5)

@@ -104,7 +104,7 @@ def test_a_thousand_fold_figure_warns_before_submit_and_saves_nothing(
     assert "trung vị" in response.text
     assert _stored(own) == before
     noted = form_data(own, export="55.000", note__export="Đúng: tỷ đồng đã quy đổi.")
-    assert client.post(url, {**noted, "action": "submit"}).status_code == 302
+    assert client.post(url, {**noted, "action": "submit-empty"}).status_code == 302
     assert Submission.objects.get(pk=own.pk).status == S.SUBMITTED
 
 

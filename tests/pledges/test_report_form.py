@@ -99,7 +99,10 @@ def test_approved_report_is_locked_until_the_secretariat_reopens_it(
     client = _officer(reporting, client_for)
     client.post(
         _url(own),
-        {**form_data(own, new_projects="5", new_projects_fdi="5"), "action": "submit"},
+        {
+            **form_data(own, new_projects="5", new_projects_fdi="5"),
+            "action": "submit-empty",
+        },
     )
     own.refresh_from_db()
     assert own.status == S.SUBMITTED
@@ -313,7 +316,7 @@ def test_submit_refused_after_deadline_and_reopen_frees_only_that_board(
     mine.refresh_from_db()
     assert "Mở lại cho đơn vị đến ngày" in client.get(_url(mine)).text
     response = client.post(
-        _url(mine), {**form_data(mine, export="1"), "action": "submit"}
+        _url(mine), {**form_data(mine, export="1"), "action": "submit-empty"}
     )
     assert response.status_code == 302
     mine.refresh_from_db()
@@ -367,7 +370,7 @@ def test_warning_needs_a_note(reporting, own, client_for):
     own.refresh_from_db()
     assert own.status == S.DRAFT
     data = form_data(own, export="400", plan__export="100", note__export="Có dự án lớn")
-    response = client.post(_url(own), {**data, "action": "submit"})
+    response = client.post(_url(own), {**data, "action": "submit-empty"})
     assert response.status_code == 302
     own.refresh_from_db()
     assert own.status == S.SUBMITTED
@@ -570,3 +573,45 @@ def test_report_page_runs_fixed_queries_whatever_the_indicators(
         refused = client.post(url, data)
     assert refused.status_code == 400
     assert refused.text.count('aria-invalid="true"') >= n_indicators // 2
+
+
+# Empty results are confirmed before submitting (issue 11) ---------------------
+
+
+def test_submit_with_empty_results_lists_them_and_saves_nothing(
+    reporting, own, client_for
+):
+    """Issue 11: a report went in with 25 of 28 results empty, without a word."""
+    client = _officer(reporting, client_for)
+    before = _stored(own)
+    data = form_data(own, new_projects="5", new_projects_fdi="5")
+    response = client.post(_url(own), {**data, "action": "submit"})
+    assert response.status_code == 200
+    empty = services.submission_empty_results(own)  # nothing was saved: all
+    assert len(empty) == own.values.count()
+    listed = response.context["empty_results"]
+    assert indicator(own.bloc_year, "export").name in listed
+    assert indicator(own.bloc_year, "new-projects").name not in listed
+    assert len(listed) == own.values.count() - 2
+    for name in listed:
+        assert f"<li>{name}</li>" in response.text
+    assert 'value="submit-empty"' in response.text
+    assert 'value="5"' in response.text  # what was typed is kept
+    own.refresh_from_db()
+    assert own.status == S.DRAFT
+    assert _stored(own) == before
+
+
+def test_submit_with_empty_results_goes_through_once_confirmed(
+    reporting, own, client_for
+):
+    client = _officer(reporting, client_for)
+    data = form_data(own, new_projects="5", new_projects_fdi="5")
+    response = client.post(_url(own), {**data, "action": "submit-empty"})
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.status == S.SUBMITTED
+    assert _values(own)["new-projects"] == D(5)
+    assert indicator(own.bloc_year, "export").name in (
+        services.submission_empty_results(own)
+    )

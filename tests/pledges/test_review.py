@@ -274,8 +274,8 @@ def test_board_signs_once_while_open(reporting, client_for):
     assert not Signature.objects.exists()  # still a draft
     services.pledge_open(pledge=pledge, actor=reporting.users["secretariat"])
     assert "Ký thay mặt đơn vị" in client.get(url).text
-    client.post(url)
-    client.post(url)
+    client.post(url, {"confirmed": "yes"})
+    client.post(url, {"confirmed": "yes"})
     assert Signature.objects.filter(pledge=pledge).count() == 1
     assert AuditEvent.objects.filter(action="pledge.sign").count() == 1
     services.pledge_close(pledge=pledge, actor=reporting.users["secretariat"])
@@ -352,3 +352,22 @@ def test_last_years_approved_value_is_shown_beside_the_field(reporting, client_f
     page = client_for(officer).get(reverse("pledges:submission", args=[current.pk]))
     assert "58.884,59" in page.text
     assert services.last_year_values(current)["export"] == D("58884.59")
+
+
+def test_signing_asks_to_confirm_first(reporting, client_for):
+    """Issue 11: signing the pledge was one click with no confirmation."""
+    pledge = services.pledge_open(
+        pledge=Pledge.objects.get(bloc_year=reporting.own_year), actor=None
+    )
+    client = client_for(reporting.users["board_officer"])
+    url = reverse("pledges:pledge", args=[pledge.pk])
+    page = client.post(url)
+    assert page.status_code == 200
+    board = reporting.users["board_officer"].board
+    assert f"thay mặt {board.name}" in page.text
+    assert 'name="confirmed" value="yes"' in page.text
+    assert not Signature.objects.exists()
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"confirmed": "yes"})
+    assert response.status_code == 302
+    assert Signature.objects.get(pledge=pledge).board == board

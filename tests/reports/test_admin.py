@@ -21,7 +21,11 @@ def media(settings, tmp_path):
 def _publish(client, year, kind="summary"):
     return client.post(
         reverse(CHANGELIST),
-        {"action": f"publish_{kind}", ACTION_CHECKBOX_NAME: [year.pk]},
+        {
+            "action": f"publish_{kind}",
+            ACTION_CHECKBOX_NAME: [year.pk],
+            "confirmed": "yes",
+        },
         follow=True,
     )
 
@@ -172,3 +176,54 @@ def test_other_blocs_secretariat_cannot_write_the_sections(world, client_for):
             actor=world.users["other_secretariat"],
             results="Sửa.",
         )
+
+
+# Confirmation and one word for publishing (issue 11) --------------------------
+
+
+def test_admin_publish_asks_to_confirm_first(world, client_for):
+    """Issue 11: publishing a document was one click with no confirmation."""
+    services.sections_save(
+        bloc_year=world.own_year, actor=world.users["secretariat"], **SUMMARY_SECTIONS
+    )
+    client = client_for(world.users["secretariat"])
+    data = {"action": "publish_summary", ACTION_CHECKBOX_NAME: [world.own_year.pk]}
+    page = client.post(reverse(CHANGELIST), data)
+    assert page.status_code == 200
+    assert "Văn bản đã ban hành là bản chính thức" in page.text
+    assert 'name="confirmed" value="yes"' in page.text
+    assert str(world.own_year) in page.text
+    assert not Publication.objects.exists()
+    client.post(reverse(CHANGELIST), {**data, "confirmed": "yes"})
+    assert Publication.objects.get().kind == "summary"
+
+
+def test_portal_publish_asks_to_confirm_first(world, client_for):
+    services.sections_save(
+        bloc_year=world.own_year, actor=world.users["secretariat"], **SUMMARY_SECTIONS
+    )
+    url = reverse("reports:publish", args=[world.own_year.pk, "summary"])
+    assert client_for(world.users["ministry"]).post(url).status_code == 403
+    assert client_for(world.users["other_secretariat"]).post(url).status_code == 404
+    client = client_for(world.users["secretariat"])
+    page = client.post(url)
+    assert page.status_code == 200
+    assert "Văn bản đã ban hành là bản chính thức" in page.text
+    assert not Publication.objects.exists()
+    response = client.post(url, {"confirmed": "yes"})
+    assert response.status_code == 302
+    assert Publication.objects.get().kind == "summary"
+
+
+def test_publishing_is_called_ban_hanh_in_the_admin_as_in_the_portal(world, client_for):
+    """The admin said "Phát hành" where the portal says "Ban hành"."""
+    import polib
+    from django.conf import settings
+
+    po = polib.pofile(str(settings.BASE_DIR / "locale/vi/LC_MESSAGES/django.po"))
+    for entry in po:
+        texts = [entry.msgstr, *entry.msgstr_plural.values()]
+        assert not any("phát hành" in t.lower() for t in texts), entry.msgid
+    listing = client_for(world.users["secretariat"]).get(reverse(CHANGELIST)).text
+    assert "Ban hành Báo cáo tổng kết" in listing
+    assert "hát hành" not in listing

@@ -401,6 +401,14 @@ def test_bar_chart_svg_scales_to_the_largest_share():
 # The minutes --------------------------------------------------------------------------
 
 
+def test_minutes_print_the_year_end_conference_date_not_the_signing_date(texts):
+    """Issue 11: the pledge-signing date was typed as "Ngày hội nghị" and
+    printed on the minutes; they print the year-end conference's day."""
+    text = " ".join(texts["minutes"].split())
+    assert "ngày 28/12/2023, tại Hội nghị tổng kết công tác thi đua năm 2023" in text
+    assert "05/02/2023" not in text  # seed 004's pledge-signing date
+
+
 def test_minutes_ballots_votes_shares_and_results(texts):
     text = texts["minutes"]
     assert "BIÊN BẢN" in text

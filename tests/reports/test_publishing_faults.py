@@ -72,7 +72,8 @@ def test_the_publish_page_says_nothing_was_published(world, disk, client_for):
     factories.sections(world.own_year)
     client = client_for(world.users["secretariat"])
     response = client.post(
-        reverse("reports:publish", args=[world.own_year.pk, "summary"])
+        reverse("reports:publish", args=[world.own_year.pk, "summary"]),
+        {"confirmed": "yes"},
     )
     assert response.status_code == 302
     assert response["Location"] == reverse(

@@ -1,11 +1,13 @@
 """The secretariat's scoring admin: scales, the assessment matrix, scores and
 voting rounds, per role, with fixed queries and no ballot shown to anyone."""
 
+import re
 from decimal import Decimal as D
 
 import pytest
 from django import forms
 from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -520,13 +522,13 @@ def test_open_then_close_and_count_from_the_changelist(frozen, client_for):
     assert voting_round.status == VotingRound.Status.OPEN
     for board in boards:
         _vote(voting_round, board, [boards[1]])
-    response = _action(client, ROUNDS, "close_round", [voting_round])
+    response = _action(client, ROUNDS, "close_round", [voting_round], confirmed="yes")
     voting_round.refresh_from_db()
     assert voting_round.status == VotingRound.Status.CLOSED
     assert Candidate.objects.get(round=voting_round, elected=True).board == boards[1]
     assert any(boards[1].short_name in t for t in _messages(response))
     page = client.get(_url("votinground_change", voting_round.pk))
-    assert vi("Decided.") in page.text
+    assert vi("Decided: the chosen boards are marked.") in page.text
     assert client.post(_url("votinground_change", voting_round.pk), {}).status_code == (
         403
     )
@@ -536,8 +538,8 @@ def test_closing_twice_is_refused_with_the_services_message(frozen, client_for):
     world, _own, _other = frozen
     voting_round = _round(world.own_year, opened=True)
     client = client_for(world.users["secretariat"])
-    _action(client, ROUNDS, "close_round", [voting_round])
-    again = _action(client, ROUNDS, "close_round", [voting_round])
+    _action(client, ROUNDS, "close_round", [voting_round], confirmed="yes")
+    again = _action(client, ROUNDS, "close_round", [voting_round], confirmed="yes")
     assert vi("Only an open round can be closed.") in _messages(again)
 
 
@@ -587,7 +589,7 @@ def test_paper_tally_then_close_elects_the_most_voted(frozen, client_for):
     assert response.status_code == 302
     voting_round.refresh_from_db()
     assert (voting_round.paper_issued, voting_round.paper_valid) == (3, 3)
-    _action(client, ROUNDS, "close_round", [voting_round])
+    _action(client, ROUNDS, "close_round", [voting_round], confirmed="yes")
     assert Candidate.objects.get(round=voting_round, elected=True).board == boards[2]
 
 
@@ -860,3 +862,239 @@ def test_matrix_saves_many_cells_and_recomputes_once(db, client_for):
     )
     assert len(totals) == 12
     assert all(t >= 6 for t in totals.values())
+
+
+# Candidates from registrations (issue 11) -------------------------------------
+
+
+def _register(year, board, award):
+    sub = Submission.objects.get(bloc_year=year, board=board)
+    officer = factories.user(role="board_officer", board=board)
+    pledges.submission_save(
+        submission=sub,
+        actor=officer,
+        expected_version=sub.version,
+        entries={},
+        award_target=award,
+    )
+
+
+@pytest.fixture
+def registered(world):
+    """own_boards[0] registered for the flag, [1] for the merit, [2] for none."""
+    pledges.indicators_copy(bloc_year=world.own_year, actor=None)
+    _register(world.own_year, world.own_boards[0], Submission.Award.FLAG)
+    _register(world.own_year, world.own_boards[1], Submission.Award.MERIT)
+    return world
+
+
+def test_registered_candidates_follow_the_award_registered_for(registered):
+    year, boards = registered.own_year, registered.own_boards
+    assert services.registered_candidates(bloc_year=year, kind="flag") == [boards[0].pk]
+    assert services.registered_candidates(bloc_year=year, kind="merit") == sorted(
+        [boards[0].pk, boards[1].pk]
+    )
+    assert services.registered_candidates(bloc_year=year, kind="head") == sorted(
+        b.pk for b in boards
+    )
+
+
+def test_create_page_prefills_the_boards_registered_for_the_award(
+    registered, client_for
+):
+    """Issue 11: every round pre-filled all members as candidates."""
+    world = registered
+    client = client_for(world.users["secretariat"])
+    page = client.get(_url("votinground_create"))
+    assert page.context["form"]["candidates"].value() == "registered"
+    response = client.post(
+        _url("votinground_create"),
+        {"bloc_year": world.own_year.pk, "kind": "flag", "candidates": "registered"},
+    )
+    voting_round = VotingRound.objects.get()
+    assert response["Location"] == _url("votinground_change", voting_round.pk)
+    assert [c.board for c in voting_round.candidates.all()] == [world.own_boards[0]]
+    # Still editable: the draft round's page offers every member.
+    page = client.get(_url("votinground_change", voting_round.pk))
+    formset = next(
+        i.formset
+        for i in page.context["inline_admin_formsets"]
+        if i.formset.model is Candidate
+    )
+    offered = {v for v, _label in formset.empty_form.fields["board"].choices if v}
+    assert {int(str(v)) for v in offered} == {b.pk for b in world.own_boards}
+
+
+def test_create_page_refuses_registered_candidates_when_nobody_registered(
+    world, client_for
+):
+    pledges.indicators_copy(bloc_year=world.own_year, actor=None)
+    client = client_for(world.users["secretariat"])
+    response = client.post(
+        _url("votinground_create"),
+        {"bloc_year": world.own_year.pk, "kind": "flag", "candidates": "registered"},
+    )
+    assert response.status_code == 200
+    assert (
+        vi(
+            "No member has registered for this award yet: choose every member board, "
+            "or wait for the registrations."
+        )
+        in response.text
+    )
+    assert not VotingRound.objects.exists()
+
+
+def test_admin_add_without_rows_takes_the_registered_boards(registered, client_for):
+    world = registered
+    client = client_for(world.users["secretariat"])
+    page = client.get(_url("votinground_add"))
+    data = _form_data(page)
+    data |= {"bloc_year": str(world.own_year.pk), "kind": "merit", "title": ""}
+    response = client.post(_url("votinground_add"), data)
+    assert response.status_code == 302, response.context["errors"]
+    voting_round = VotingRound.objects.get()
+    assert {c.board_id for c in voting_round.candidates.all()} == {
+        world.own_boards[0].pk,
+        world.own_boards[1].pk,
+    }
+
+
+# Counts of a closed round (issue 11) ------------------------------------------
+
+
+def _shown_counts(page) -> dict[str, str]:
+    return {
+        name: re.search(
+            rf'field-{name}.*?<div class="readonly">(.*?)</div>', page.text, re.S
+        )[1].strip()
+        for name in ("ballots_issued", "ballots_valid", "ballots_invalid")
+    }
+
+
+def test_closed_online_round_shows_the_ballot_counts_of_the_minutes(frozen, client_for):
+    """Issued/valid/invalid showed "—" for a closed round held online."""
+    world, _own, _other = frozen
+    boards = world.own_boards
+    voting_round = _round(world.own_year, "flag", opened=True, max_choices=1)
+    _vote(voting_round, boards[0], [boards[1]])
+    _vote(voting_round, boards[1], [boards[1]])
+    services.round_close(voting_round=voting_round, actor=None)
+    counts = services.round_ballot_counts(voting_round)
+    assert counts == {"issued": 3, "returned": 2, "valid": 2, "invalid": 0}
+    page = client_for(world.users["secretariat"]).get(
+        _url("votinground_change", voting_round.pk)
+    )
+    assert _shown_counts(page) == {
+        "ballots_issued": "3",
+        "ballots_valid": "2",
+        "ballots_invalid": "0",
+    }
+
+
+def test_closed_paper_round_shows_its_tallies(frozen, client_for):
+    world, _own, _other = frozen
+    boards = world.own_boards
+    voting_round = _round(world.own_year, on_paper=True, opened=True)
+    services.round_paper_tally(
+        voting_round=voting_round,
+        actor=None,
+        issued=3,
+        valid=2,
+        invalid=1,
+        votes={b.pk: (2 if b == boards[0] else 0) for b in boards},
+    )
+    services.round_close(voting_round=voting_round, actor=None)
+    page = client_for(world.users["secretariat"]).get(
+        _url("votinground_change", voting_round.pk)
+    )
+    assert _shown_counts(page) == {
+        "ballots_issued": "3",
+        "ballots_valid": "2",
+        "ballots_invalid": "1",
+    }
+    voting_round.refresh_from_db()
+    assert services.round_ballot_counts(voting_round)["returned"] == 3
+
+
+def test_closing_a_round_asks_to_confirm_first(frozen, client_for):
+    """Issue 11: closing a round was one click with no confirmation."""
+    world, _own, _other = frozen
+    voting_round = _round(world.own_year, opened=True)
+    client = client_for(world.users["secretariat"])
+    page = _action(client, ROUNDS, "close_round", [voting_round])
+    assert page.status_code == 200
+    assert "Đóng đợt bỏ phiếu sẽ kết thúc" in page.text
+    voting_round.refresh_from_db()
+    assert voting_round.status == VotingRound.Status.OPEN
+    _action(client, ROUNDS, "close_round", [voting_round], confirmed="yes")
+    voting_round.refresh_from_db()
+    assert voting_round.status == VotingRound.Status.CLOSED
+
+
+# Workflow out of the admin: the services the admin and the views share -------
+
+
+def test_assessment_matrix_save_saves_all_or_refuses_every_bad_cell(frozen):
+    world, own, _other = frozen
+    secretariat = world.users["secretariat"]
+    b0, b1 = world.own_boards[:2]
+    c1 = _criterion(own, "C1")
+    good = services.MatrixCell(b0, c1, D("7.5"), "Tốt", seen="")
+    no_points = services.MatrixCell(b1, c1, None, "Chỉ có nhận xét", seen="")
+    with pytest.raises(services.AssessmentMatrixRefused) as refused:
+        services.assessment_matrix_save(
+            scale=own, cells=[good, no_points], actor=secretariat
+        )
+    assert [cell for cell, _texts in refused.value.cells] == [no_points]
+    assert not Assessment.objects.exists()  # the good cell was not kept either
+    assert (
+        services.assessment_matrix_save(scale=own, cells=[good], actor=secretariat) == 1
+    )
+    stored = Assessment.objects.get(board=b0, criterion=c1)
+    assert stored.points == D("7.5")
+    # Unchanged: nothing saved; a stale stamp: refused.
+    assert (
+        services.assessment_matrix_save(scale=own, cells=[good], actor=secretariat) == 0
+    )
+    stale = services.MatrixCell(b0, c1, D("8"), "Tốt", seen="")
+    with pytest.raises(services.AssessmentMatrixRefused):
+        services.assessment_matrix_save(scale=own, cells=[stale], actor=secretariat)
+    fresh = services.MatrixCell(
+        b0, c1, D("8"), "Tốt", seen=services.assessment_stamp(stored)
+    )
+    assert (
+        services.assessment_matrix_save(scale=own, cells=[fresh], actor=secretariat)
+        == 1
+    )
+    with pytest.raises(PermissionDenied):
+        services.assessment_matrix_save(
+            scale=own, cells=[fresh], actor=world.users["other_secretariat"]
+        )
+
+
+def test_ballot_refusal_names_why_a_board_cannot_vote(frozen):
+    world, _own, _other = frozen
+    board = world.own_boards[0]
+    draft = _round(world.own_year, "flag", max_choices=1)
+    assert services.ballot_refusal(voting_round=draft, board_id=board.pk) == gettext(
+        "This round is not open for voting."
+    )
+    voting_round = services.round_open(voting_round=draft, actor=None)
+    assert services.ballot_refusal(voting_round=voting_round, board_id=board.pk) is None
+    _vote(voting_round, board, [world.own_boards[1]])
+    assert services.ballot_refusal(
+        voting_round=voting_round, board_id=board.pk
+    ) == gettext("Your board has already voted in this round.")
+
+
+def test_round_outcome_text_words_every_outcome_of_the_tally():
+    for code in VotingRound.Outcome.values:
+        text = services.round_outcome_text(code)
+        assert text
+        assert text != code
+    assert services.round_outcome_text("") == ""
+    with translation.override("vi"):
+        assert services.round_outcome_text("no_quorum") == vi(
+            "Quorum not reached: no board is chosen."
+        )

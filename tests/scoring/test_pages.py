@@ -715,3 +715,29 @@ def test_pages_run_the_same_queries_for_7_or_15_boards(
         with django_assert_max_num_queries(MAX_QUERIES):
             assert client.get(url, query).status_code == 200
     assert len(Score.objects.filter(bloc_year=year)) == size
+
+
+def test_self_assessment_save_keeps_all_or_nothing(scored):
+    """The service the board's page calls: a refused criterion (over its
+    maximum) leaves the others unsaved and is named."""
+    officer = scored.users["board_officer"]
+    c1, c2 = (
+        Criterion.objects.get(scale__bloc_year=scored.own_year, code=code)
+        for code in ("C1", "C2")
+    )
+    over = c2.max_points + 1
+    with pytest.raises(services.SelfAssessmentRefused) as refused:
+        services.self_assessment_save(
+            changes=[(c1, D(1), ""), (c2, over, "")], actor=officer
+        )
+    assert refused.value.criterion == c2
+    assert not Assessment.objects.filter(source=Assessment.Source.SELF).exists()
+    saved = services.self_assessment_save(
+        changes=[(c1, D(1), "Tốt"), (c2, D(0), "")], actor=officer
+    )
+    assert saved == 2
+    assert set(
+        Assessment.objects.filter(
+            source=Assessment.Source.SELF, board=officer.board
+        ).values_list("criterion__code", "points")
+    ) == {("C1", D(1)), ("C2", D(0))}
