@@ -272,7 +272,7 @@ class ValidationRule(models.Model):
             if name in RULE_FIELD_MISSING
         }
         if self.bloc_year_id is not None:
-            known = set(self.bloc_year.indicators.values_list("code", flat=True))
+            known = dict(self.bloc_year.indicators.values_list("code", "unit"))
             for name in ("left", "right"):
                 codes = calc.parse_codes(getattr(self, name))
                 unknown = [code for code in codes if code not in known]
@@ -282,6 +282,22 @@ class ValidationRule(models.Model):
                         params={"codes": ", ".join(unknown)},
                         code="unknown_code",
                     )
+            # A rule's sums never add tỷ đồng to million USD.
+            named = [
+                code
+                for name in ("left", "right")
+                for code in calc.parse_codes(getattr(self, name))
+                if code in known
+            ]
+            if len({known[code] for code in named}) > 1 and "right" not in errors:
+                errors["right"] = ValidationError(
+                    _(
+                        "A rule adds and compares figures of one unit only: "
+                        "%(codes)s are in different units."
+                    ),
+                    params={"codes": ", ".join(named)},
+                    code="mixed_units",
+                )
         if errors:
             raise ValidationError(errors)
 

@@ -635,3 +635,21 @@ def test_the_migration_leaves_every_catalogue_unit_in_its_dimension(reporting):
         assert indicator.dimension == units.dimension_of(
             indicator.unit, kind=indicator.kind
         )
+
+
+def test_a_rule_mixing_units_is_refused(reporting):
+    rule = services.rule_build(
+        bloc_year=reporting.own_year,
+        name="Export within import",
+        severity="error",
+        kind="compare",
+        left="export+new-capital-vnd",
+        operator="le",
+        right="import",
+        threshold=None,
+    )
+    with pytest.raises(ValidationError, match="figures of one unit only"):
+        services.rule_save(rule=rule, actor=reporting.users["secretariat"])
+    rule.left = "export"
+    services.rule_save(rule=rule, actor=reporting.users["secretariat"])
+    assert rule.pk is not None
