@@ -45,6 +45,9 @@ class PledgesConfig(AppConfig):
                 "pledges.change_value",
                 "pledges.view_reportingyear",
                 "pledges.change_reportingyear",
+                "pledges.view_exchangerate",
+                "pledges.add_exchangerate",
+                "pledges.change_exchangerate",
             },
         )
         register_role_permissions(
@@ -60,6 +63,7 @@ class PledgesConfig(AppConfig):
                     "submission",
                     "value",
                     "reportingyear",
+                    "exchangerate",
                 )
             },
         )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blocs.forms import NumberField, WholeNumberField
 from blocs.templatetags.vn import num
-from pledges import calc
+from pledges import calc, units
 from pledges.models import (
     ABSOLUTE_MAX,
     DECIMAL_PLACES,
@@ -99,6 +99,8 @@ class ReportForm(forms.Form):
         # Worded once, not once per indicator (the active language is fixed
         # for the request that builds the form).
         plan_label, note_label = gettext("Plan: %(name)s"), gettext("Note: %(name)s")
+        unit_label = gettext("Unit: %(name)s")
+        self._choices: dict[str, list] = {}
         for value in values:
             ind = value.indicator
             key = str(ind.pk)
@@ -130,12 +132,47 @@ class ReportForm(forms.Form):
                 self.fields[f"actual_{key}"] = _number_field(
                     ind, ind.name, values_locked, messages
                 )
+            choices = self._unit_choices(ind)
+            if choices:
+                # A figure may be typed in any unit of the indicator's
+                # dimension; the service converts it (pledges/units.py).
+                if ind.has_plan:
+                    self.fields[f"plan_unit_{key}"] = forms.ChoiceField(
+                        label=unit_label % {"name": ind.name},
+                        choices=choices,
+                        required=False,
+                        disabled=plans_locked,
+                    )
+                self.fields[f"actual_unit_{key}"] = forms.ChoiceField(
+                    label=unit_label % {"name": ind.name},
+                    choices=choices,
+                    required=False,
+                    disabled=values_locked,
+                )
             self.fields[f"note_{key}"] = forms.CharField(
                 label=note_label % {"name": ind.name},
                 required=False,
                 max_length=2000,
                 disabled=values_locked,
             )
+
+    def _unit_choices(self, indicator: Indicator) -> list | None:
+        """The units a figure of ``indicator`` may be typed in, or None when
+        there is no choice (worded once per unit, not once per field)."""
+        if indicator.kind not in (K.INTEGER, K.DECIMAL):
+            return None
+        if indicator.unit not in self._choices:
+            codes = (
+                units.compatible(indicator.unit)
+                if indicator.unit in units.UNITS
+                else []
+            )
+            self._choices[indicator.unit] = (
+                [(code, str(units.Unit(code).label)) for code in codes]
+                if len(codes) > 1
+                else None
+            )
+        return self._choices[indicator.unit]
 
     @staticmethod
     def initial_for(submission, values) -> dict:
@@ -145,9 +182,20 @@ class ReportForm(forms.Form):
         }
         for value in values:
             key = str(value.indicator_id)
-            initial[f"plan_{key}"] = plain(value.plan)
+            unit = value.indicator.unit
+            # A figure typed in another unit is shown as it was typed.
+            if value.plan_entered is not None:
+                initial[f"plan_{key}"] = plain(value.plan_entered)
+                initial[f"plan_unit_{key}"] = value.plan_entered_unit
+            else:
+                initial[f"plan_{key}"] = plain(value.plan)
+                initial[f"plan_unit_{key}"] = unit
+            initial[f"actual_unit_{key}"] = unit
             if value.indicator.kind == K.BOOLEAN and value.actual is not None:
                 initial[f"actual_{key}"] = str(int(value.actual))
+            elif value.actual_entered is not None:
+                initial[f"actual_{key}"] = plain(value.actual_entered)
+                initial[f"actual_unit_{key}"] = value.actual_entered_unit
             else:
                 initial[f"actual_{key}"] = plain(value.actual)
             initial[f"text_{key}"] = value.text
@@ -167,6 +215,8 @@ class ReportForm(forms.Form):
                 actual=None if actual is None else Decimal(actual),
                 text=data.get(f"text_{key}", ""),
                 note=data.get(f"note_{key}", ""),
+                plan_unit=data.get(f"plan_unit_{key}") or "",
+                actual_unit=data.get(f"actual_unit_{key}") or "",
             )
         return entries
 
@@ -175,7 +225,7 @@ class ReportForm(forms.Form):
         worded and formatted, so that the page prints them without a filter,
         a translation or a widget template per row. ``last_year``: the board's
         approved figures of the year before, by indicator code."""
-        units = {code: str(label) for code, label in Indicator.Unit.choices}
+        unit_labels = {code: str(label) for code, label in Indicator.Unit.choices}
         rows = []
         for value in self.values:
             ind = value.indicator
@@ -186,7 +236,7 @@ class ReportForm(forms.Form):
                     name=ind.name,
                     group=ind.group,
                     flagged=value.flagged,
-                    unit=units.get(ind.unit, ind.unit),
+                    unit=unit_labels.get(ind.unit, ind.unit),
                     last_year=num(last_year.get(ind.code)),
                     percent=None if percent is None else num(percent),
                     plan=self.cell(f"plan_{key}")
@@ -196,6 +246,12 @@ class ReportForm(forms.Form):
                     if f"text_{key}" in self.fields
                     else self.cell(f"actual_{key}"),
                     note=self.cell(f"note_{key}"),
+                    plan_unit=self.cell(f"plan_unit_{key}")
+                    if f"plan_unit_{key}" in self.fields
+                    else None,
+                    actual_unit=self.cell(f"actual_unit_{key}")
+                    if f"actual_unit_{key}" in self.fields
+                    else None,
                 )
             )
         return rows
@@ -279,6 +335,9 @@ class ReportRow:
     plan: Cell | None  # None: the indicator has no plan
     actual: Cell  # the result, the yes/no answer or the text
     note: Cell
+    # The unit a figure is typed in, when the indicator offers a choice.
+    plan_unit: Cell | None = None
+    actual_unit: Cell | None = None
 
 
 def _escape(value) -> str:

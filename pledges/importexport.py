@@ -23,7 +23,8 @@ from import_export.resources import Diff
 from import_export.results import RowResult
 
 from blocs.models import Bloc, BlocYear, Membership
-from pledges.models import Indicator, Submission, Value
+from pledges import units
+from pledges.models import ExchangeRate, Indicator, Submission, Value
 from pledges.permissions import submissions_visible_to
 from pledges.services.importing import (
     IMPORTED_FIELDS,
@@ -35,6 +36,7 @@ from pledges.services.importing import (
     value_check,
     values_import,
 )
+from pledges.services.units import figure_convert
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +169,8 @@ class ValueResource(resources.ModelResource):
     indicator = _key_field("indicator__code", "indicator")
     # Export only, to read the file; ignored on import.
     indicator_name = _key_field("indicator__name", "indicator_name")
+    # Read on import by import_instance: a row's figures in another unit of
+    # the indicator's dimension are converted, in another kind refused.
     unit = _key_field("indicator__get_unit_display", "unit")
     plan = fields.Field(attribute="plan", column_name="plan", widget=NumberCell())
     actual = fields.Field(attribute="actual", column_name="actual", widget=NumberCell())
@@ -209,6 +213,8 @@ class ValueResource(resources.ModelResource):
         self._unopened: set[tuple] = set()
         self._seen: dict[int, int] = {}
         self._changes: dict[int, dict[str, Decimal | None]] = {}
+        self._typed: dict[int, dict[str, tuple[Decimal, str]]] = {}
+        self._rates: dict[int, Decimal] = {}
         self._dry_run = True
         self.changed_submissions = []
 
@@ -364,6 +370,11 @@ class ValueResource(resources.ModelResource):
         years = {
             by.pk: by for by in BlocYear.objects.filter(query).select_related("bloc")
         }
+        self._rates = dict(
+            ExchangeRate.objects.filter(bloc_year__in=list(years)).values_list(
+                "bloc_year_id", "vnd_per_usd"
+            )
+        )
         for by in years.values():
             self._boards[(by.bloc.short_name, by.year)] = set()
             self._codes[(by.bloc.short_name, by.year)] = set()
@@ -481,6 +492,59 @@ class ValueResource(resources.ModelResource):
             )
         instance.imported_from = {f: getattr(instance, f) for f in IMPORTED_FIELDS}
 
+    def import_instance(self, instance, row, **kwargs):
+        instance.typed = {}
+        super().import_instance(instance, row, **kwargs)
+        self._convert_units(instance, row)
+
+    def _convert_units(self, instance, row) -> None:
+        """The row's unit column: blank or the indicator's unit leaves the
+        figures as they are; another unit of the same dimension converts
+        them (money across VND and USD with the year's rate) and keeps them
+        as typed; anything else refuses the row, saying why."""
+        raw = cell_unescape(row.get("unit"))
+        if not raw:
+            return
+        indicator = instance.indicator
+        unit = units.unit_lookup(raw)
+        if unit is None:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: ValidationError(
+                        _(
+                            "“%(unit)s” is not a unit the portal knows: write "
+                            "%(target)s, or leave the unit empty."
+                        ),
+                        params={
+                            "unit": raw,
+                            "target": units.Unit(indicator.unit).label,
+                        },
+                    )
+                }
+            )
+        if unit == indicator.unit:
+            return
+        errors = {}
+        for field in IMPORTED_FIELDS:
+            number = getattr(instance, field)
+            if field not in row or number is None:
+                continue
+            try:
+                converted = figure_convert(
+                    indicator=indicator,
+                    number=number,
+                    unit=unit,
+                    rate=self._rates.get(indicator.bloc_year_id),
+                    year=indicator.bloc_year.year,
+                )
+            except ValidationError as error:
+                errors[field] = error
+                continue
+            setattr(instance, field, converted)
+            instance.typed[field] = (number, unit)
+        if errors:
+            raise ValidationError(errors)
+
     def validate_instance(
         self, instance, import_validation_errors=None, validate_unique=True
     ):
@@ -508,7 +572,11 @@ class ValueResource(resources.ModelResource):
             try:
                 submission_import_check(actor=self.user, submission=instance.submission)
             except ValidationError as error:
-                errors[NON_FIELD_ERRORS] = error
+                # Beside the unit column's error, if any.
+                prior = errors.get(NON_FIELD_ERRORS, [])
+                if isinstance(prior, ValidationError):
+                    prior = prior.error_list
+                errors[NON_FIELD_ERRORS] = [*prior, *error.error_list]
         if errors:
             raise ValidationError(errors)
 
@@ -518,6 +586,8 @@ class ValueResource(resources.ModelResource):
         self._changes[instance.pk] = {
             f: getattr(instance, f) for f in IMPORTED_FIELDS if f in row
         }
+        if getattr(instance, "typed", None):
+            self._typed[instance.pk] = instance.typed
 
     def after_import(self, dataset, result, **kwargs):
         if (
@@ -527,7 +597,9 @@ class ValueResource(resources.ModelResource):
             or not self._changes
         ):
             return
-        self.changed_submissions = values_import(changes=self._changes, actor=self.user)
+        self.changed_submissions = values_import(
+            changes=self._changes, actor=self.user, typed=self._typed
+        )
 
 
 class ValueConfirmResource(ValueResource):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blocs import awards
 from blocs.models import BlocYear, Board
-from pledges import calc
+from pledges import calc, units
 
 # Every figure fits here: 16 integer digits, 4 decimals (2.331,663 million USD).
 MAX_DIGITS, DECIMAL_PLACES = 20, 4
@@ -26,15 +26,9 @@ ABSOLUTE_MAX = Decimal("1e15")
 
 
 class Indicator(models.Model):
-    class Unit(models.TextChoices):
-        PROJECTS = "projects", _("projects")
-        MILLION_USD = "million_usd", _("million USD")
-        BILLION_VND = "billion_vnd", _("billion VND")
-        PERSONS = "persons", _("persons")
-        HECTARES = "ha", _("ha")
-        PERCENT = "percent", _("%")
-        COUNT = "count", _("count")
-        NONE = "none", _("(no unit)")
+    # The units and their dimensions are declared once, in pledges/units.py.
+    Unit = units.Unit
+    Dimension = units.Dimension
 
     class Kind(models.TextChoices):
         INTEGER = "integer", _("Whole number")
@@ -54,6 +48,16 @@ class Indicator(models.Model):
     )
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=255)
+    dimension = models.CharField(
+        _("dimension"),
+        max_length=8,
+        choices=Dimension.choices,
+        default=Dimension.COUNT,
+        help_text=_(
+            "What the figure measures; figures may be entered in any unit of it "
+            "and are converted to the indicator's unit."
+        ),
+    )
     unit = models.CharField(_("unit"), max_length=12, choices=Unit.choices)
     kind = models.CharField(
         _("value kind"), max_length=10, choices=Kind.choices, default=Kind.DECIMAL
@@ -88,14 +92,49 @@ class Indicator(models.Model):
                 name="indicator_code_unique_per_year",
                 violation_error_message=_("This code is already used this year."),
             ),
+            # The units table, in the database too: a unit outside its
+            # dimension would let a total add tỷ đồng to million USD.
+            models.CheckConstraint(
+                condition=Q(
+                    *(
+                        Q(dimension=dimension, unit__in=units.units_of(dimension))
+                        for dimension in units.Dimension.values
+                    ),
+                    _connector=Q.OR,
+                ),
+                name="indicator_unit_in_dimension",
+                violation_error_message=_("The unit does not match the dimension."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
 
     def clean(self):
-        """A code that this year's rules name cannot change under them."""
+        """The unit belongs to the dimension; a code that this year's rules
+        name cannot change under them."""
         super().clean()
+        if (
+            self.unit in units.UNITS
+            and self.dimension in units.Dimension.values
+            and self.unit not in units.units_of(self.dimension)
+        ):
+            raise ValidationError(
+                {
+                    "unit": _(
+                        "%(unit)s does not measure %(dimension)s: choose one of "
+                        "%(units)s."
+                    )
+                    % {
+                        "unit": self.get_unit_display(),
+                        "dimension": self.get_dimension_display(),
+                        "units": ", ".join(
+                            str(units.Unit(u).label)
+                            for u in units.units_of(self.dimension)
+                        ),
+                    }
+                }
+            )
         if self.pk is None:
             return
         old = Indicator.objects.filter(pk=self.pk).values_list("code", flat=True)
@@ -233,7 +272,7 @@ class ValidationRule(models.Model):
             if name in RULE_FIELD_MISSING
         }
         if self.bloc_year_id is not None:
-            known = set(self.bloc_year.indicators.values_list("code", flat=True))
+            known = dict(self.bloc_year.indicators.values_list("code", "unit"))
             for name in ("left", "right"):
                 codes = calc.parse_codes(getattr(self, name))
                 unknown = [code for code in codes if code not in known]
@@ -243,6 +282,22 @@ class ValidationRule(models.Model):
                         params={"codes": ", ".join(unknown)},
                         code="unknown_code",
                     )
+            # A rule's sums never add tỷ đồng to million USD.
+            named = [
+                code
+                for name in ("left", "right")
+                for code in calc.parse_codes(getattr(self, name))
+                if code in known
+            ]
+            if len({known[code] for code in named}) > 1 and "right" not in errors:
+                errors["right"] = ValidationError(
+                    _(
+                        "A rule adds and compares figures of one unit only: "
+                        "%(codes)s are in different units."
+                    ),
+                    params={"codes": ", ".join(named)},
+                    code="mixed_units",
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -474,6 +529,34 @@ class Value(models.Model):
         null=True,
         blank=True,
     )
+    # What was typed when a figure was entered in another unit than the
+    # indicator's (plan and actual hold it converted); empty otherwise.
+    plan_entered = models.DecimalField(
+        _("plan as entered"),
+        max_digits=MAX_DIGITS,
+        decimal_places=DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
+    plan_entered_unit = models.CharField(
+        _("unit of the plan as entered"),
+        max_length=12,
+        choices=units.Unit.choices,
+        blank=True,
+    )
+    actual_entered = models.DecimalField(
+        _("actual as entered"),
+        max_digits=MAX_DIGITS,
+        decimal_places=DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
+    actual_entered_unit = models.CharField(
+        _("unit of the actual as entered"),
+        max_length=12,
+        choices=units.Unit.choices,
+        blank=True,
+    )
     text = models.TextField(_("text answer"), blank=True)
     note = models.TextField(_("note"), blank=True)
     flagged = models.BooleanField(_("flagged by the secretariat"), default=False)
@@ -533,6 +616,52 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ExchangeRate(models.Model):
+    """The rate the secretariat sets for a bloc-year to convert money
+    between VND and USD; printed in the year's summary. Set and changed
+    through ``exchange_rate_set`` (audited); a closed year's rate is fixed."""
+
+    bloc_year = models.OneToOneField(
+        BlocYear,
+        on_delete=models.CASCADE,
+        related_name="exchange_rate",
+        verbose_name=_("bloc year"),
+    )
+    vnd_per_usd = models.DecimalField(
+        _("VND per USD"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=255,
+        blank=True,
+        help_text=_("e.g. the State Bank's central rate of 31/12 of the year"),
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+    set_at = models.DateTimeField(_("set at"))
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(vnd_per_usd__gt=0),
+                name="exchangerate_positive",
+                violation_error_message=_("The rate must be above zero."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bloc_year}: 1 USD = {self.vnd_per_usd} VND"
 
 
 class ReportingYear(BlocYear):

@@ -3,7 +3,14 @@
 from django.db.models import QuerySet
 
 from blocs.permissions import is_board_officer, is_secretariat, sees_everything
-from pledges.models import Evidence, Indicator, Pledge, Submission, ValidationRule
+from pledges.models import (
+    Evidence,
+    ExchangeRate,
+    Indicator,
+    Pledge,
+    Submission,
+    ValidationRule,
+)
 
 
 def submissions_visible_to(user) -> QuerySet[Submission]:
@@ -44,6 +51,15 @@ def rules_visible_to(user) -> QuerySet[ValidationRule]:
     if is_secretariat(user):
         return ValidationRule.objects.filter(bloc_year__bloc=user.bloc_id)
     return ValidationRule.objects.none()
+
+
+def exchange_rates_visible_to(user) -> QuerySet[ExchangeRate]:
+    """Paired with ``can_manage_year``, which says who may set one."""
+    if sees_everything(user):
+        return ExchangeRate.objects.all()
+    if is_secretariat(user):
+        return ExchangeRate.objects.filter(bloc_year__bloc=user.bloc_id)
+    return ExchangeRate.objects.none()
 
 
 def can_edit_submission(user, submission: Submission) -> bool:

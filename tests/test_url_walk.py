@@ -7,6 +7,7 @@ objects: the other bloc's secretariat must never reach them.
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
@@ -285,6 +286,12 @@ ADMIN_MODELS |= {
         "other_secretariat": READ_NO_DELETE | OUT_OF_SCOPE,
     },
 }
+ADMIN_MODELS["exchangerate"] = {  # the year's VND per USD: set, never deleted
+    "superuser": READ_NO_DELETE | {"add": OK},
+    "ministry": READ_NO_DELETE,
+    "secretariat": READ_NO_DELETE | {"add": OK},
+    "other_secretariat": READ_NO_DELETE | {"add": OK} | OUT_OF_SCOPE,
+}
 ADMIN_MODELS["value"] = {  # read in the admin; changed only by import
     "superuser": READ_NO_DELETE,
     "ministry": READ_NO_DELETE,
@@ -454,6 +461,12 @@ def _objects(world):
         "pledge": pledge.pk,
         "indicator": year.indicators.first().pk,
         "validationrule": year.validation_rules.first().pk,
+        "exchangerate": pledge_services.exchange_rate_set(
+            bloc_year=year,
+            vnd_per_usd=Decimal("23633"),
+            source="",
+            actor=world.users["secretariat"],
+        ).pk,
         "reportingyear": year.pk,
         "documentyear": year.pk,
         "value": neighbour.values.first().pk,

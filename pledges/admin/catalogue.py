@@ -1,16 +1,18 @@
 """The year's set-up: indicator catalogue, validation rules, pledge."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from blocs.admin import BlocYearFilter
 from blocs.permissions import is_secretariat
-from pledges import permissions, services
+from pledges import permissions, services, units
 from pledges.admin.common import YearScopedAdmin, report_done, run_each
 from pledges.models import (
     Commitment,
+    ExchangeRate,
     Indicator,
     Pledge,
     Signature,
@@ -24,6 +26,7 @@ class IndicatorAdmin(YearScopedAdmin):
     list_display = [
         "code",
         "name",
+        "dimension",
         "unit",
         "kind",
         "has_plan",
@@ -40,12 +43,78 @@ class IndicatorAdmin(YearScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["bloc_year"] if obj is not None else []
 
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "unit":
+            # The units grouped by what they measure, as pledges/units.py
+            # declares them; a unit outside the chosen dimension is refused
+            # by Indicator.clean.
+            kwargs["choices"] = [("", "---------")] + [
+                (
+                    label,
+                    [(u, units.Unit(u).label) for u in units.units_of(dimension)],
+                )
+                for dimension, label in units.Dimension.choices
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
         # Through the service: checked and written to the audit trail.
         services.indicator_save(indicator=obj, actor=request.user)
 
     def delete_model(self, request, obj):
         services.indicator_delete(indicator=obj, actor=request.user)
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(YearScopedAdmin):
+    """The year's VND per USD, set by its secretariat through
+    ``exchange_rate_set`` (audited; figures typed in the other currency are
+    converted again); fixed once the year is closed."""
+
+    scope = staticmethod(permissions.exchange_rates_visible_to)
+    list_display = ["bloc_year", "vnd_per_usd", "source", "set_by", "set_at"]
+    list_filter = [("bloc_year", BlocYearFilter)]
+    list_select_related = ["bloc_year__bloc", "set_by"]
+    fields = ["bloc_year", "vnd_per_usd", "source", "set_by", "set_at"]
+    readonly_fields = ["set_by", "set_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["set_by", "set_at"]
+        return ["bloc_year", *fixed] if obj is not None else fixed
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class RateForm(form):
+            def clean(self):
+                # The service's refusals, shown on the form rather than
+                # raised from save_model.
+                cleaned = super().clean()
+                bloc_year = cleaned.get("bloc_year") or self.instance.bloc_year
+                rate = cleaned.get("vnd_per_usd")
+                if bloc_year is not None and rate is not None:
+                    try:
+                        services.exchange_rate_check(
+                            bloc_year=bloc_year, vnd_per_usd=rate
+                        )
+                    except ValidationError as error:
+                        self.add_error(None, error)
+                return cleaned
+
+        return RateForm
+
+    def save_model(self, request, obj, form, change):
+        saved = services.exchange_rate_set(
+            bloc_year=obj.bloc_year,
+            vnd_per_usd=obj.vnd_per_usd,
+            source=obj.source,
+            actor=request.user,
+        )
+        obj.pk = saved.pk
+
+    def has_delete_permission(self, request, obj=None):
+        # A rate that converted figures stays, changed but never removed.
+        return False
 
 
 @admin.register(ValidationRule)

@@ -41,6 +41,12 @@ from pledges.services.setup import (
     submissions_prepare,
     value_build,
 )
+from pledges.services.units import (
+    exchange_rate_check,
+    exchange_rate_of,
+    exchange_rate_set,
+    figure_convert,
+)
 
 __all__ = [
     "EmptyResultsError",
@@ -50,6 +56,10 @@ __all__ = [
     "commitments_build",
     "evidence_add",
     "evidence_check",
+    "exchange_rate_check",
+    "exchange_rate_of",
+    "exchange_rate_set",
+    "figure_convert",
     "indicator_build",
     "indicator_delete",
     "indicator_save",

@@ -21,7 +21,7 @@ from blocs.permissions import is_secretariat
 from blocs.services import audit_record
 from pledges.models import DECIMAL_PLACES, Indicator, Submission, Value
 from pledges.permissions import can_review_submission
-from pledges.services.reporting import _check_range, _fmt
+from pledges.services.reporting import TYPED, _check_range, _fmt, typed_text
 
 S = Submission.Status
 K = Indicator.Kind
@@ -182,12 +182,19 @@ def submission_import_check(*, actor: User | None, submission: Submission) -> No
 
 @transaction.atomic
 def values_import(
-    *, changes: dict[int, dict[str, Decimal | None]], actor: User
+    *,
+    changes: dict[int, dict[str, Decimal | None]],
+    actor: User,
+    typed: dict[int, dict[str, tuple[Decimal, str]]] | None = None,
 ) -> list[Submission]:
     """Write the plans and actuals of an import, given as {value id: {"plan"
-    or "actual": number or None}}, all or nothing. Each changed report gets
-    its version bumped (so a board's open form notices) and one audit event
-    {indicator code: {field: [old, new]}}. Returns the changed reports."""
+    or "actual": number or None}}, all or nothing. ``typed`` holds, for the
+    figures the file gave in another unit, {value id: {field: (number as
+    typed, unit)}}: kept beside the converted figure; a changed figure given
+    in the indicator's unit drops what was typed before. Each changed report
+    gets its version bumped (so a board's open form notices) and one audit
+    event {indicator code: {field: [old, new]}}. Returns the changed reports."""
+    typed = typed or {}
     values = list(
         Value.objects.filter(pk__in=list(changes)).select_related("indicator")
     )
@@ -215,6 +222,18 @@ def values_import(
             value_check(indicator=value.indicator, field=field, number=new)
             setattr(value, field, new)
             row[field] = [_fmt(old), _fmt(new)]
+            as_typed = typed.get(value.pk, {}).get(field, (None, ""))
+            old_typed = (
+                getattr(value, f"{field}_entered"),
+                getattr(value, f"{field}_entered_unit"),
+            )
+            if as_typed != old_typed:
+                setattr(value, f"{field}_entered", as_typed[0])
+                setattr(value, f"{field}_entered_unit", as_typed[1])
+                row[f"{field}_entered"] = [
+                    typed_text(old_typed),
+                    typed_text(as_typed),
+                ]
         if row:
             submission_import_check(
                 actor=actor, submission=submissions[value.submission_id]
@@ -245,7 +264,7 @@ def _values_update(values: list[Value]) -> None:
     rows to build); each number is prepared for the database by its field."""
     if not values:
         return
-    fields = [Value._meta.get_field(f) for f in IMPORTED_FIELDS]
+    fields = [Value._meta.get_field(f) for f in (*IMPORTED_FIELDS, *TYPED)]
     quote = connection.ops.quote_name
     sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     sql = (

@@ -11,12 +11,15 @@ from django.utils.translation import gettext as _
 
 from blocs.models import AuditEvent, BlocYear, User
 from blocs.services import audit_record
-from pledges import calc
+from pledges import calc, units
 from pledges.models import ABSOLUTE_MAX, Indicator, Submission, Value
 from pledges.permissions import can_edit_submission
 from pledges.services.plausibility import outlier_message, submission_outliers
+from pledges.services.units import exchange_rate_of, figure_convert
 
 S = Submission.Status
+# The figures as typed, kept next to plan and actual (pledges.models.Value).
+TYPED = ["plan_entered", "plan_entered_unit", "actual_entered", "actual_entered_unit"]
 
 
 class StaleEditError(ValidationError):
@@ -124,6 +127,9 @@ class Entry:
     actual: Decimal | None = None
     text: str = ""
     note: str = ""
+    # The unit each figure was typed in; empty: the indicator's own.
+    plan_unit: str = ""
+    actual_unit: str = ""
 
 
 def _fmt(value: Decimal | None) -> str | None:
@@ -177,6 +183,37 @@ def _check_range(indicator, number: Decimal) -> None:
         )
 
 
+def _typed(value: Value, field: str) -> tuple[Decimal | None, str]:
+    return getattr(value, f"{field}_entered"), getattr(value, f"{field}_entered_unit")
+
+
+def _converted(
+    sub: Submission, value: Value, number: Decimal | None, unit: str, rate: list
+) -> tuple[Decimal | None, tuple[Decimal | None, str]]:
+    """A typed figure as (figure in the indicator's unit, (as typed, unit as
+    typed)); the typed pair is empty when typed in the indicator's unit.
+    ``rate`` holds the year's rate once looked up (one query per save)."""
+    indicator = value.indicator
+    if number is None or unit in ("", indicator.unit):
+        return number, (None, "")
+    if units.needs_rate(unit, indicator.unit) and not rate:
+        rate.append(exchange_rate_of(sub.bloc_year))
+    converted = figure_convert(
+        indicator=indicator,
+        number=number,
+        unit=unit,
+        rate=rate[0] if rate else None,
+        year=sub.bloc_year.year,
+    )
+    return converted, (number, unit)
+
+
+def typed_text(pair: tuple[Decimal | None, str]) -> str | None:
+    """A figure as typed, (number, unit code), as the audit trail keeps it:
+    "5143.7 billion_vnd"; None when nothing was typed in another unit."""
+    return None if pair[0] is None else f"{_fmt(pair[0])} {pair[1]}"
+
+
 def _apply(
     sub: Submission,
     actor: User,
@@ -184,24 +221,52 @@ def _apply(
     award_target: str | None,
     locks: Locks,
 ) -> dict:
-    """Write what changed; refuse changes that a lock forbids. Returns the
-    changes as {code: {field: [old, new]}} for the audit trail."""
+    """Write what changed; refuse changes that a lock forbids. A figure typed
+    in another unit is converted to the indicator's, and what was typed is
+    kept beside it. Returns the changes as {code: {field: [old, new]}} for
+    the audit trail."""
     changes: dict[str, dict] = {}
     changed_rows = []
+    rate: list = []
     for value in sub.values.select_related("indicator"):
         entry = entries.get(value.indicator_id)
         if entry is None:
             continue
         row: dict[str, list] = {}
-        plan = entry.plan if value.indicator.has_plan else value.plan
+        if value.indicator.has_plan:
+            plan, plan_typed = _converted(sub, value, entry.plan, entry.plan_unit, rate)
+        else:
+            plan, plan_typed = value.plan, _typed(value, "plan")
+        actual, actual_typed = _converted(
+            sub, value, entry.actual, entry.actual_unit, rate
+        )
+        typed = {"plan": plan_typed, "actual": actual_typed}
         for field, new, lock in (
             ("plan", plan, locks.plans),
-            ("actual", entry.actual, locks.values),
+            ("actual", entry.actual if actual is None else actual, locks.values),
             ("text", entry.text, locks.values),
             ("note", entry.note, locks.values),
         ):
             old = getattr(value, field)
-            if old == new or (old in ("", None) and new in ("", None)):
+            same = old == new or (old in ("", None) and new in ("", None))
+            if field in typed:
+                old_typed, new_typed = _typed(value, field), typed[field]
+                # The figure saved again in the indicator's unit keeps what
+                # was first typed; a figure typed anew replaces it.
+                if same and (new_typed[1] == "" or old_typed == new_typed):
+                    continue
+                if lock:
+                    raise ValidationError(lock)
+                if old_typed != new_typed:
+                    setattr(value, f"{field}_entered", new_typed[0])
+                    setattr(value, f"{field}_entered_unit", new_typed[1])
+                    row[f"{field}_entered"] = [
+                        typed_text(old_typed),
+                        typed_text(new_typed),
+                    ]
+                if same:
+                    continue
+            elif same:
                 continue
             if lock:
                 raise ValidationError(lock)
@@ -217,7 +282,7 @@ def _apply(
             changed_rows.append(value)
     for value in changed_rows:
         value.full_clean(exclude=["submission", "indicator"])
-    Value.objects.bulk_update(changed_rows, ["plan", "actual", "text", "note"])
+    Value.objects.bulk_update(changed_rows, ["plan", "actual", "text", "note", *TYPED])
     if award_target is not None and award_target != sub.award_target:
         if locks.plans:
             raise ValidationError(locks.plans)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from blocs.models import BlocYear, User
 from blocs.services import audit_record
-from pledges import catalog, notices
+from pledges import catalog, notices, units
 from pledges.models import (
     Commitment,
     Indicator,
@@ -25,6 +25,7 @@ from pledges.permissions import can_manage_year, can_sign_pledge
 INDICATOR_FIELDS = [
     "code",
     "name",
+    "dimension",
     "unit",
     "kind",
     "has_plan",
@@ -46,7 +47,12 @@ def _require_manager(actor: User | None, bloc_year: BlocYear) -> None:
 
 def indicator_build(*, bloc_year: BlocYear, **fields) -> Indicator:
     """An unsaved indicator of ``bloc_year`` (fields as in INDICATOR_FIELDS).
-    Public for generators that insert many at once."""
+    Public for generators that insert many at once. Without a dimension,
+    the unit's (pledges/units.py)."""
+    if "dimension" not in fields and fields.get("unit") in units.UNITS:
+        fields["dimension"] = units.dimension_of(
+            fields["unit"], kind=fields.get("kind", Indicator.Kind.DECIMAL)
+        )
     return Indicator(bloc_year=bloc_year, **fields)
 
 

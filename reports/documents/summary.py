@@ -6,7 +6,7 @@ from decimal import Decimal
 from blocs.models import BlocYear
 from blocs.templatetags.vn import num
 from pledges import calc
-from pledges.models import Indicator, Submission
+from pledges.models import ExchangeRate, Indicator, Submission
 from pledges.selectors import bloc_totals
 from reports.charts import bar_chart_svg
 from reports.documents.formatting import percent, short_date
@@ -79,6 +79,9 @@ def build_summary(bloc_year: BlocYear, *, issue_day=None) -> dict:
     ]
     bloc_rows = list(_totals(bloc_year, summed, approved_only).values())
     approved = bloc_year.submissions.filter(status=Submission.Status.APPROVED).count()
+    # Figures typed in the other currency were converted with it: the
+    # reader of the totals must be able to redo the arithmetic.
+    rate = ExchangeRate.objects.filter(bloc_year=bloc_year).first()
     scores = Score.objects.filter(bloc_year=bloc_year).select_related("board")
     next_head, next_deputy = _next_leaders(bloc_year)
     signer = leader_block(
@@ -108,6 +111,9 @@ def build_summary(bloc_year: BlocYear, *, issue_day=None) -> dict:
         "approved_only": approved_only,
         "approved_count": approved,
         "tables": tables,
+        "exchange_rate": {"rate": num(rate.vnd_per_usd), "source": rate.source}
+        if rate
+        else None,
         "bloc_totals": bloc_rows,
         "unusual_totals": any(t["unusual"] for t in bloc_rows),
         "chart_title": tables[0]["name"] if tables else "",

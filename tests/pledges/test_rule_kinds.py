@@ -288,9 +288,7 @@ def test_admin_rule_add_and_delete_are_audited(catalogue, client_for):
     client = client_for(catalogue.users["secretariat"])
     response = client.post(
         _admin("validationrule_add"),
-        _rule_post(
-            catalogue.own_year, left="export", operator="ge", right="new-projects"
-        ),
+        _rule_post(catalogue.own_year, left="export", operator="ge", right="import"),
     )
     assert response.status_code == 302
     rule = ValidationRule.objects.get(bloc_year=catalogue.own_year, left="export")
