@@ -251,7 +251,7 @@ def test_ballot_leaves_neither_cast_nor_ballot_when_it_fails(
     year, client_for, snapshot
 ):
     _freeze(year)
-    voting_round = scoring.round_open(
+    voting_round = factories.round_open(
         voting_round=scoring.round_create(
             bloc_year=year.own_year, kind="flag", actor=None, quota=1, max_choices=1
         ),
@@ -433,7 +433,7 @@ def test_round_close_rolls_back_count_shuffle_and_election_when_it_fails(
     year, client_for, snapshot
 ):
     _freeze(year)
-    voting_round = scoring.round_open(
+    voting_round = factories.round_open(
         voting_round=scoring.round_create(
             bloc_year=year.own_year, kind="head", actor=None, quota=1, max_choices=1
         ),
