@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from blocs import cockpit, permissions, services
+from blocs import cockpit, hooks, permissions, services
 from blocs.forms import MembershipForm, NumberField
 from blocs.models import (
     AuditEvent,
@@ -451,11 +451,7 @@ class BlocYearAdmin(ScopedAdmin):
             self.message_user(request, _("There is no next step."), messages.INFO)
             return redirect(back)
         is_advance = action.key == "advance"
-        missing = (
-            cockpit.hooks.stage_missing(bloc_year, bloc_year.status)
-            if is_advance
-            else []
-        )
+        missing = hooks.stage_missing(bloc_year, bloc_year.status) if is_advance else []
         form = NextActionForm(
             request.POST if request.method == "POST" else None,
             initial={"key": action.key},
