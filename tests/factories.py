@@ -123,3 +123,11 @@ def round_open(*, voting_round, actor=None):
 
     scores_ready(voting_round.bloc_year)
     return scoring.round_open(voting_round=voting_round, actor=actor)
+
+
+def at_stage(bloc_year: BlocYear, status: str) -> BlocYear:
+    """The year put at ``status`` directly, for tests about what a stage
+    allows (documents publish from theirs), not about how a year gets there."""
+    return services.bloc_year_upsert(
+        bloc=bloc_year.bloc, year=bloc_year.year, status=status
+    )

@@ -416,6 +416,7 @@ def test_assessment_matrix_rolls_back_every_cell_when_rescoring_fails(
 
 
 def test_round_open_rolls_back_when_its_audit_fails(year, client_for, snapshot):
+    _freeze(year)  # a round opens once the year's scores exist
     voting_round = scoring.round_create(
         bloc_year=year.own_year, kind="flag", actor=None
     )
