@@ -1,17 +1,21 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from blocs import permissions, services
+from blocs import cockpit, hooks, permissions, services
 from blocs.forms import MembershipForm, NumberField
 from blocs.models import (
     AuditEvent,
@@ -23,13 +27,27 @@ from blocs.models import (
     Official,
     User,
 )
-from blocs.selectors import bloc_years_with_leaders
+from blocs.selectors import bloc_years_with_leaders, cockpit_years_for
 from blocs.services import ALLOWED_TRANSITIONS
 
 admin.site.site_header = _("Emulation bloc portal")
 admin.site.site_title = _("Emulation bloc portal")
 admin.site.index_title = _("Bloc administration")
 admin.site.empty_value_display = "—"
+
+_django_index = admin.site.index
+
+
+def _index_with_cockpits(request, extra_context=None):
+    """The secretariat lands on its years' cockpits, above the model list."""
+    extra_context = {
+        **(extra_context or {}),
+        "cockpit_years": cockpit_years_for(request.user),
+    }
+    return _django_index(request, extra_context)
+
+
+admin.site.index = _index_with_cockpits
 
 # django-otp's own device admin would let staff read keys and edit devices by
 # hand: a device is made by its owner (blocs.two_factor), and a lost one is
@@ -319,6 +337,35 @@ class MembershipInline(admin.TabularInline):
         )
 
 
+class NextActionForm(forms.Form):
+    """The confirmation of the cockpit's button: which step was shown (so a
+    step that changed meanwhile is not done blindly) and, to move a stage with
+    something missing, the reason (audited)."""
+
+    key = forms.CharField(widget=forms.HiddenInput)
+    override_reason = forms.CharField(
+        label=_("Reason for moving on although something is missing"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, override: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.override = override
+        if not override:
+            del self.fields["override_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.setdefault("override_reason", "")
+        if self.override and not cleaned.get("override_reason", "").strip():
+            self.add_error(
+                "override_reason",
+                _("Something is missing: say why the year moves on anyway."),
+            )
+        return cleaned
+
+
 @admin.register(BlocYear)
 class BlocYearAdmin(ScopedAdmin):
     scope = staticmethod(permissions.bloc_years_visible_to)
@@ -330,6 +377,7 @@ class BlocYearAdmin(ScopedAdmin):
         "deputy_name",
         "member_count",
         "conference_date",
+        "cockpit_link",
     ]
     list_filter = ["status", "year", ("bloc", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["bloc__name", "bloc__short_name", "conference_place"]
@@ -365,6 +413,113 @@ class BlocYearAdmin(ScopedAdmin):
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, obj):
         return obj.member_count
+
+    @admin.display(description=_("cockpit"))
+    def cockpit_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:blocs_blocyear_cockpit", args=[obj.pk]),
+            _("Open the cockpit"),
+        )
+
+    # The cockpit ------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/cockpit/",
+                wrap(self.cockpit_view),
+                name="blocs_blocyear_cockpit",
+            ),
+            path(
+                "<int:pk>/cockpit/next/",
+                wrap(self.next_action_view),
+                name="blocs_blocyear_next",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _year(self, request, pk) -> BlocYear:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def _context(self, request, bloc_year, title):
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "bloc_year": bloc_year,
+            "opts": self.model._meta,
+            "may_run": permissions.can_run_bloc_year(request.user, bloc_year),
+        }
+
+    def cockpit_view(self, request, pk):
+        bloc_year = self._year(request, pk)
+        return TemplateResponse(
+            request,
+            "admin/blocs/blocyear/cockpit.html",
+            {
+                **self._context(
+                    request, bloc_year, _("Cockpit: %(year)s") % {"year": bloc_year}
+                ),
+                **cockpit.cockpit(bloc_year),
+            },
+        )
+
+    def next_action_view(self, request, pk):
+        """The button's confirmation page (GET) and the step itself (POST):
+        the step confirmed is the one performed, or nothing happens."""
+        bloc_year = self._year(request, pk)
+        if not permissions.can_run_bloc_year(request.user, bloc_year):
+            raise PermissionDenied
+        action = cockpit.next_action(bloc_year)
+        back = reverse("admin:blocs_blocyear_cockpit", args=[bloc_year.pk])
+        if action is None:
+            self.message_user(request, _("There is no next step."), messages.INFO)
+            return redirect(back)
+        is_advance = action.key == "advance"
+        missing = hooks.stage_missing(bloc_year, bloc_year.status) if is_advance else []
+        form = NextActionForm(
+            request.POST if request.method == "POST" else None,
+            initial={"key": action.key},
+            override=bool(missing),
+        )
+        if request.method == "POST" and form.is_valid():
+            if form.cleaned_data["key"] != action.key:
+                self.message_user(
+                    request,
+                    _("The next step has changed meanwhile; nothing was done."),
+                    messages.WARNING,
+                )
+                return redirect(back)
+            try:
+                if is_advance:
+                    action.perform(
+                        bloc_year, request.user, form.cleaned_data["override_reason"]
+                    )
+                else:
+                    action.perform(bloc_year, request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("Done: %(action)s.") % {"action": action.label},
+                    messages.SUCCESS,
+                )
+            return redirect(back)
+        return TemplateResponse(
+            request,
+            "admin/blocs/blocyear/next_action.html",
+            {
+                **self._context(request, bloc_year, action.label),
+                "action": action,
+                "missing": missing,
+                "form": form,
+                "key": action.key,
+            },
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "bloc":

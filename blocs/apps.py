@@ -14,3 +14,7 @@ class BlocsConfig(AppConfig):
 
         # Like django.contrib.auth's create_permissions: groups follow the code.
         post_migrate.connect(roles_sync, dispatch_uid="blocs.roles_sync")
+        from blocs import cockpit, hooks
+
+        hooks.register(hooks.COCKPIT_ITEMS, cockpit.membership_items)
+        hooks.register(hooks.STAGE_CHECKS, cockpit.membership_missing)

@@ -52,3 +52,85 @@ def reminder_window(days_left: int) -> int | None:
         return None
     fitting = [d for d in REMINDER_DAYS if days_left <= d]
     return min(fitting) if fitting else None
+
+
+# The year cockpit (admin, one page per bloc-year): each higher app says, per
+# stage, what it counts, what is still missing before the year may leave a
+# stage, and what the secretariat can do next. The foundation shows them
+# without knowing pledges, scoring or reports.
+
+
+@dataclass(frozen=True)
+class CockpitItem:
+    """One line of a stage's checklist: ``done`` of ``total`` (either may be
+    None for a plain fact), ``ok`` when this line needs nothing more."""
+
+    stage: str
+    label: str
+    done: int | None = None
+    total: int | None = None
+    ok: bool = True
+    url: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class NextAction:
+    """A step the cockpit's one button can take: ``label`` says what it will
+    do (shown on the button and on its confirmation page); ``perform`` is a
+    service call taking (bloc_year, actor)."""
+
+    key: str
+    label: str
+    perform: Callable[[object, object], object]
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class CockpitSection:
+    """A block of its own under the checklist (e.g. the bloc's fund)."""
+
+    title: str
+    rows: list[tuple[str, str]]
+    url: str = ""
+
+
+# Each source: (bloc_year) -> its checklist items, in a fixed number of
+# queries whatever the number of boards.
+CockpitSource = Callable[[object], Iterable[CockpitItem]]
+COCKPIT_ITEMS: list[CockpitSource] = []
+
+# Each check: (bloc_year, stage) -> what is still missing before the year may
+# leave ``stage``, as sentences. An empty list from all of them lets it move.
+StageCheck = Callable[[object, str], list[str]]
+STAGE_CHECKS: list[StageCheck] = []
+
+# Each provider: (bloc_year) -> the actions it offers now, most urgent first.
+# The cockpit's button takes the first one of the first provider that offers
+# any; the stage move comes when none is offered.
+NextActionSource = Callable[[object], list[NextAction]]
+NEXT_ACTIONS: list[NextActionSource] = []
+
+# Each source: (bloc_year) -> a section or None (the fund registers one).
+CockpitSectionSource = Callable[[object], "CockpitSection | None"]
+COCKPIT_SECTIONS: list[CockpitSectionSource] = []
+
+# Each callback: (bloc_year, old stage, new stage, actor), run inside the
+# stage move's transaction before the new stage is saved, so that the work
+# follows the stage (closing the year closes the pledge's signing).
+StageEntered = Callable[[object, str, str, object], None]
+STAGE_ENTERED: list[StageEntered] = []
+
+
+def stage_missing(bloc_year, stage: str) -> list[str]:
+    """Everything the registered checks find missing before leaving ``stage``."""
+    missing: list[str] = []
+    for check in STAGE_CHECKS:
+        missing.extend(check(bloc_year, stage))
+    return missing
+
+
+def register(registry: list, entry) -> None:
+    """Add ``entry`` once (ready() may run more than once in tests)."""
+    if entry not in registry:
+        registry.append(entry)

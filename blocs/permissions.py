@@ -124,3 +124,12 @@ def can_change_official(user, official: Official) -> bool:
     return Membership.objects.filter(
         board=official.board_id, bloc_year__bloc=user.bloc_id
     ).exists()
+
+
+def can_run_bloc_year(user, bloc_year: BlocYear) -> bool:
+    """Who presses the cockpit's button: the year's secretariat (or a
+    superuser), closed years included, since a closed year's documents are
+    still published; each step's own service checks its own rule."""
+    return user.is_superuser or (
+        is_secretariat(user) and bloc_year.bloc_id == user.bloc_id
+    )

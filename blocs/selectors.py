@@ -15,7 +15,11 @@ from blocs.models import (
     Official,
     User,
 )
-from blocs.permissions import bloc_years_visible_to, blocs_visible_to
+from blocs.permissions import (
+    bloc_years_visible_to,
+    blocs_visible_to,
+    is_secretariat,
+)
 
 
 def _leader(role: str, bloc_year_ref: str = "pk") -> Subquery:
@@ -120,3 +124,13 @@ def writes_version_sql(*, audited: bool = True) -> tuple[str, list]:
         f" (SELECT COALESCE(MAX({pk}), 0) FROM {audit}) - %s) AS TEXT)"
     )
     return sql, [WRITES_WINDOW]
+
+
+def cockpit_years_for(user: User) -> list[BlocYear]:
+    """The years whose cockpit a secretariat lands on: its bloc's, newest
+    first (one query)."""
+    if not is_secretariat(user):
+        return []
+    return list(
+        bloc_years_visible_to(user).select_related("bloc").order_by("-year")[:5]
+    )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from blocs import hooks
 from blocs.models import (
     AuditEvent,
     Bloc,
@@ -155,8 +156,15 @@ def official_upsert(
 
 
 @transaction.atomic
-def bloc_year_advance(*, bloc_year: BlocYear, actor: User) -> BlocYear:
-    """Move a bloc-year to the next stage of its cycle."""
+def bloc_year_advance(
+    *, bloc_year: BlocYear, actor: User | None, override_reason: str = ""
+) -> BlocYear:
+    """Move a bloc-year to the next stage of its cycle.
+
+    Refused with the list of what is missing (the checks the other apps
+    register in ``hooks.STAGE_CHECKS``), unless an override reason is given:
+    then the move is made and the reason is audited with what was missing.
+    """
     bloc_year = BlocYear.objects.select_for_update().get(pk=bloc_year.pk)
     old = bloc_year.status
     new = ALLOWED_TRANSITIONS.get(old)
@@ -165,14 +173,30 @@ def bloc_year_advance(*, bloc_year: BlocYear, actor: User) -> BlocYear:
             _("%(year)s is closed: its stage can no longer change."),
             params={"year": bloc_year},
         )
+    missing = hooks.stage_missing(bloc_year, old)
+    override_reason = override_reason.strip()
+    if missing and not override_reason:
+        raise ValidationError(
+            [
+                _("%(year)s cannot leave the stage “%(stage)s” yet. Missing:")
+                % {"year": bloc_year, "stage": bloc_year.get_status_display()},
+                *missing,
+            ],
+            code="missing",
+        )
+    for entered in hooks.STAGE_ENTERED:
+        entered(bloc_year, old, new, actor)
     bloc_year.status = new
     bloc_year.full_clean()
     bloc_year.save(update_fields=["status"])
+    changes: dict[str, Any] = {"status": [old, new]}
+    if missing:
+        changes |= {"override_reason": override_reason, "missing": missing}
     audit_record(
         actor=actor,
-        action="bloc_year.advance",
+        action="bloc_year.advance_override" if missing else "bloc_year.advance",
         obj=bloc_year,
-        changes={"status": [old, new]},
+        changes=changes,
     )
     return bloc_year
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from blocs import services as bloc_services
 from blocs.awards import AWARD_CODES, nomination_title
+from blocs.hooks import stage_missing
 from blocs.models import BlocYear, Board, User
 from demodata.blocs import DHMT, TN_DHMT
 from pledges import services as pledges
@@ -39,6 +40,9 @@ from scoring.models import Assessment, ScoringScale, VotingRound
 S = BlocYear.Status
 KINDS = [k.value for k in Publication.Kind]
 NOTE = "Số liệu minh họa: nguồn không công bố số liệu của từng đơn vị."
+SEED_GAPS = (
+    "Năm minh họa dựng lại từ nguồn công bố; nguồn không ghi đủ các bước của năm."
+)
 NOTE_2016 = (
     "Số liệu minh họa: nguồn chỉ công bố tổng của Cụm; "
     "tổng của 07 đơn vị đúng bằng tổng đó."
@@ -540,7 +544,15 @@ def _complete(y: Year) -> bool:
         step(y)
         y.refresh()
         if y.bloc_year.status == stage:
-            bloc_services.bloc_year_advance(bloc_year=y.bloc_year, actor=y.actor)
+            # A year rebuilt from published sources lacks steps they never
+            # recorded (seed 000 gives no scores and no rounds): it moves on
+            # with that said, as a secretariat would, and the audit keeps it.
+            missing = stage_missing(y.bloc_year, stage)
+            bloc_services.bloc_year_advance(
+                bloc_year=y.bloc_year,
+                actor=y.actor,
+                override_reason=SEED_GAPS if missing else "",
+            )
             y.refresh()
     return True
 

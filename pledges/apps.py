@@ -67,3 +67,10 @@ class PledgesConfig(AppConfig):
                 )
             },
         )
+        from blocs import hooks
+        from pledges import cockpit
+
+        hooks.register(hooks.COCKPIT_ITEMS, cockpit.items)
+        hooks.register(hooks.STAGE_CHECKS, cockpit.missing)
+        hooks.register(hooks.NEXT_ACTIONS, cockpit.next_actions)
+        hooks.register(hooks.STAGE_ENTERED, cockpit.close_signing)

@@ -38,3 +38,8 @@ class ReportsConfig(AppConfig):
                 "reports.delete_achievement",
             },
         )
+        from blocs import hooks
+        from reports import cockpit
+
+        hooks.register(hooks.COCKPIT_ITEMS, cockpit.items)
+        hooks.register(hooks.NEXT_ACTIONS, cockpit.next_actions)

@@ -28,6 +28,34 @@ from reports.models import (
 )
 from reports.permissions import can_publish
 
+# The stage from which each document may be published: the pledge is the
+# text put to the boards for signing (printed for the conference that opens
+# the year), the others record the year's results and vote, so they wait for
+# the voting stage; a closed year's documents can still be published.
+PUBLISH_FROM: dict[str, str] = {
+    Publication.Kind.PLEDGE: BlocYear.Status.SETUP,
+    Publication.Kind.SUMMARY: BlocYear.Status.VOTING,
+    Publication.Kind.MINUTES: BlocYear.Status.VOTING,
+    Publication.Kind.NOMINATION: BlocYear.Status.VOTING,
+}
+STAGE_ORDER = list(BlocYear.Status.values)
+
+
+def publish_refusal(bloc_year: BlocYear, kind: str) -> str:
+    """Why ``kind`` cannot be published at the year's stage, or ""."""
+    first = PUBLISH_FROM[kind]
+    if STAGE_ORDER.index(bloc_year.status) >= STAGE_ORDER.index(first):
+        return ""
+    return _(
+        "The %(document)s is published from the stage “%(stage)s” on; the year "
+        "is at the stage “%(current)s”."
+    ) % {
+        "document": Publication.Kind(kind).label.lower(),
+        "stage": BlocYear.Status(first).label,
+        "current": bloc_year.get_status_display(),
+    }
+
+
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -131,8 +159,14 @@ def document_publish(*, bloc_year: BlocYear, kind: str, actor: User) -> Publicat
     verification code; an earlier version stays as it is."""
     if not can_publish(actor, bloc_year):
         raise PermissionDenied
-    # Lock the year so two publications of one document get distinct versions.
-    BlocYear.objects.select_for_update().filter(pk=bloc_year.pk).first()
+    # Lock the year so two publications of one document get distinct versions
+    # (and its stage cannot move under us).
+    bloc_year = (
+        BlocYear.objects.select_for_update().select_related("bloc").get(pk=bloc_year.pk)
+    )
+    refusal = publish_refusal(bloc_year, kind)
+    if refusal:
+        raise ValidationError(refusal)
     last = Publication.objects.filter(bloc_year=bloc_year, kind=kind).aggregate(
         v=Max("version")
     )["v"]

@@ -48,3 +48,9 @@ class ScoringConfig(AppConfig):
             User.Role.MINISTRY_VIEWER,
             {f"scoring.view_{m}" for m in [*models, "ballotcast", "ballot"]},
         )
+        from blocs import hooks
+        from scoring import cockpit
+
+        hooks.register(hooks.COCKPIT_ITEMS, cockpit.items)
+        hooks.register(hooks.STAGE_CHECKS, cockpit.missing)
+        hooks.register(hooks.NEXT_ACTIONS, cockpit.next_actions)

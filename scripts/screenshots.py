@@ -143,6 +143,22 @@ class Shooter:
                 raise ShotError(f"TN-DHMT 2024 link led to {page.url}")
             self.save(page, "admin-blocyear-change.png", "TN-DHMT 2024")
 
+    def admin_cockpit(self) -> None:
+        """The secretariat's landing: its years' cockpits on the admin index,
+        then the 2026 year's cockpit (stage line, checklist, next step)."""
+        with self.context() as ctx:
+            page = ctx.new_page()
+            self.log_in(page, "khoitruong")
+            self.goto(page, "/admin/")
+            link = page.locator("#cockpit-years a", has_text="TN-DHMT 2026")
+            if link.count() != 1:
+                raise ShotError("no link to the TN-DHMT 2026 cockpit on /admin/")
+            with page.expect_navigation():
+                link.click()
+            if "/cockpit/" not in page.url:
+                raise ShotError(f"the cockpit link led to {page.url}")
+            self.save(page, "admin-cockpit.png", "Bước tiếp theo")
+
     def report_form(self) -> None:
         """A board officer's 2026 report with a few figures typed the
         Vietnamese way (thousands ".", decimal ","), saved as a draft."""
@@ -215,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             shooter.overview()
             shooter.admin_bloc_years()
             shooter.admin_documents()
+            shooter.admin_cockpit()
             shooter.report_form()
         except ShotError as exc:
             print(f"error: {exc}", file=sys.stderr)

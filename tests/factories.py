@@ -101,3 +101,33 @@ def sections(bloc_year: BlocYear, **fields):
     return report_services.sections_save(
         bloc_year=bloc_year, actor=None, **(SECTIONS | fields)
     )
+
+
+def scores_ready(bloc_year: BlocYear) -> None:
+    """The year's scores, as the secretariat makes them before any vote:
+    its scale created if need be and frozen (which computes the scores)."""
+    from scoring import services as scoring
+    from scoring.models import ScoringScale
+
+    scale = ScoringScale.objects.filter(bloc_year=bloc_year).first()
+    if scale is None:
+        scale = scoring.scale_create(bloc_year=bloc_year, actor=None)
+    if scale.status == ScoringScale.Status.DRAFT:
+        scoring.scale_freeze(scale=scale, actor=None)
+
+
+def round_open(*, voting_round, actor=None):
+    """Open a round the way the year reaches it: scores first (a round cannot
+    open before them), then the opening itself."""
+    from scoring import services as scoring
+
+    scores_ready(voting_round.bloc_year)
+    return scoring.round_open(voting_round=voting_round, actor=actor)
+
+
+def at_stage(bloc_year: BlocYear, status: str) -> BlocYear:
+    """The year put at ``status`` directly, for tests about what a stage
+    allows (documents publish from theirs), not about how a year gets there."""
+    return services.bloc_year_upsert(
+        bloc=bloc_year.bloc, year=bloc_year.year, status=status
+    )

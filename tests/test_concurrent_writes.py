@@ -75,7 +75,7 @@ def test_ten_boards_voting_at_once_are_all_counted(live_server):
     voting_round = scoring.round_create(
         bloc_year=year, kind="head", actor=None, max_choices=1
     )
-    scoring.round_open(voting_round=voting_round, actor=None)
+    factories.round_open(voting_round=voting_round, actor=None)
     sessions = [
         _session(factories.user(role="board_officer", board=board)) for board in boards
     ]

@@ -131,7 +131,7 @@ def _poison(world) -> dict:
         comment=ATTRIBUTE,
         actor=secretariat,
     )
-    closed = scoring.round_open(
+    closed = factories.round_open(
         voting_round=scoring.round_create(
             bloc_year=year,
             kind="merit",

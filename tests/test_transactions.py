@@ -254,7 +254,7 @@ def test_ballot_leaves_neither_cast_nor_ballot_when_it_fails(
     year, client_for, snapshot
 ):
     _freeze(year)
-    voting_round = scoring.round_open(
+    voting_round = factories.round_open(
         voting_round=scoring.round_create(
             bloc_year=year.own_year, kind="flag", actor=None, quota=1, max_choices=1
         ),
@@ -422,6 +422,7 @@ def test_assessment_matrix_rolls_back_every_cell_when_rescoring_fails(
 
 
 def test_round_open_rolls_back_when_its_audit_fails(year, client_for, snapshot):
+    _freeze(year)  # a round opens once the year's scores exist
     voting_round = scoring.round_create(
         bloc_year=year.own_year, kind="flag", actor=None
     )
@@ -439,7 +440,7 @@ def test_round_close_rolls_back_count_shuffle_and_election_when_it_fails(
     year, client_for, snapshot
 ):
     _freeze(year)
-    voting_round = scoring.round_open(
+    voting_round = factories.round_open(
         voting_round=scoring.round_create(
             bloc_year=year.own_year, kind="head", actor=None, quota=1, max_choices=1
         ),

@@ -408,6 +408,14 @@ ADMIN_OTHER = {
     "admin:pledges_value_process_import": {"*": NOT_ALLOWED},  # POST only
     "admin:pledges_value_export": {"*": OK},
     "admin:pledges_reportingyear_totals": REPORTING_PAGES,
+    # The year cockpit: read by whoever reads the year; its button (a
+    # confirmation page, then a POST) only for the year's secretariat.
+    "admin:blocs_blocyear_cockpit": REPORTING_PAGES,
+    "admin:blocs_blocyear_next": {
+        "ministry": FORBIDDEN,
+        "other_secretariat": NOT_FOUND,
+        "*": OK,
+    },
     # A copy signed outside the portal: the year's secretariat uploads it.
     "admin:reports_publication_signed_copy": {
         "ministry": FORBIDDEN,
@@ -433,7 +441,7 @@ def _objects(world):
     pledge = pledge_services.pledge_create(bloc_year=year, actor=None)
     scale = scoring_services.scale_create(bloc_year=year, actor=None)
     scoring_services.scale_freeze(scale=scale, actor=None)
-    voting_round = scoring_services.round_open(
+    voting_round = factories.round_open(
         voting_round=scoring_services.round_create(
             bloc_year=year, kind="flag", actor=None
         ),
@@ -517,6 +525,10 @@ def _cases(world):
             "admin:pledges_reportingyear_totals",
         ):
             url = "/" + route.replace("<int:pk>", str(ids["reportingyear"]))
+            cases.append((name, url, ADMIN_OTHER[name]))
+            continue
+        if name in ("admin:blocs_blocyear_cockpit", "admin:blocs_blocyear_next"):
+            url = "/" + route.replace("<int:pk>", str(ids["blocyear"]))
             cases.append((name, url, ADMIN_OTHER[name]))
             continue
         if name == "admin:reports_publication_signed_copy":

@@ -103,6 +103,14 @@ def round_open(*, voting_round: VotingRound, actor: User | None) -> VotingRound:
     _require(actor, voting_round.bloc_year)
     if voting_round.status != VotingRound.Status.DRAFT:
         raise ValidationError(_("Only a round being prepared can be opened."))
+    # Boards vote knowing the scores (and ties fall to them): none, no vote.
+    if not Score.objects.filter(bloc_year=voting_round.bloc_year).exists():
+        raise ValidationError(
+            _(
+                "A round opens once the year's scores exist: freeze the scoring "
+                "scale first, which computes them."
+            )
+        )
     voting_round.status, voting_round.opened_at = (
         VotingRound.Status.OPEN,
         timezone.now(),

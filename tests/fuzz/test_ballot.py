@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from blocs.models import AuditEvent
 from scoring import services
 from scoring.models import Ballot, BallotCast
+from tests import factories
 from tests.fuzz.strategies import FUZZ, texts
 from tests.fuzz.support import fresh, rolled_back, succeeded
 
@@ -20,7 +21,7 @@ def _stored(voting_round) -> tuple:
 
 
 def test_ballot_answers_random_input_with_an_error_or_a_success(reporting, client_for):
-    voting_round = services.round_open(
+    voting_round = factories.round_open(
         voting_round=services.round_create(
             bloc_year=reporting.own_year,
             kind="merit",

@@ -86,7 +86,7 @@ def test_signing_and_rounds_tell_the_members_officers(people):
     voting_round = scoring_services.round_create(
         bloc_year=world.own_year, kind=VotingRound.Kind.FLAG, actor=None
     )
-    scoring_services.round_open(voting_round=voting_round, actor=None)
+    factories.round_open(voting_round=voting_round, actor=None)
     assert _told("round_opened") == members
     scoring_services.round_close(voting_round=voting_round, actor=None)
     assert _told("results_published") == members

@@ -15,6 +15,7 @@ from blocs.notifications.models import Notice, ReminderSent
 from pledges import notices
 from scoring import services as scoring_services
 from scoring.models import VotingRound
+from tests import factories
 from tests.notifications.helpers import officer, submitted
 from tests.pledges.conftest import submission_of
 
@@ -91,7 +92,7 @@ def test_round_closing_reminds_boards_that_have_not_voted(reporting):
         actor=None,
         closes_at=timezone.now() + dt.timedelta(hours=20),
     )
-    scoring_services.round_open(voting_round=voting_round, actor=None)
+    factories.round_open(voting_round=voting_round, actor=None)
     scoring_services.ballot_cast(
         voting_round=voting_round,
         actor=officers[0],
@@ -131,7 +132,7 @@ def test_secretariat_reminds_boards_that_have_not_voted(reporting, client_for):
     voting_round = scoring_services.round_create(
         bloc_year=world.own_year, kind=VotingRound.Kind.FLAG, actor=None
     )
-    scoring_services.round_open(voting_round=voting_round, actor=None)
+    factories.round_open(voting_round=voting_round, actor=None)
     scoring_services.ballot_cast(
         voting_round=voting_round, actor=officers[0], choices=[world.own_boards[1].pk]
     )

@@ -5,7 +5,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from blocs.models import AuditEvent
+from blocs.models import AuditEvent, BlocYear
 from reports import services
 from reports.models import Publication
 from tests import factories
@@ -40,6 +40,7 @@ SUMMARY_SECTIONS = {
 
 def test_secretariat_publishes_versions_from_the_admin(world, client_for):
     client = client_for(world.users["secretariat"])
+    factories.at_stage(world.own_year, BlocYear.Status.VOTING)
     # Refused while a required section is empty, with the list of them.
     page = _publish(client, world.own_year)
     assert "Chưa thể ban hành văn bản này. Còn thiếu:" in page.text

@@ -222,7 +222,9 @@ def build_seed_004():
             quota=quota,
             max_choices=quota,
         )
-        rounds[kind] = services.round_open(voting_round=voting_round, actor=secretariat)
+        rounds[kind] = factories.round_open(
+            voting_round=voting_round, actor=secretariat
+        )
     for i, officer in enumerate(officers.values()):
         flag = ["KKT Dung Quất", "KKT Gia Lai"] if i < 9 else ["KKT Dung Quất"]
         merit = ["KKT Bình Định", "KKT Vân Phong"]

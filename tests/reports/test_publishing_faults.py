@@ -10,7 +10,7 @@ from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 from django.utils import translation
 
-from blocs.models import AuditEvent
+from blocs.models import AuditEvent, BlocYear
 from reports import services
 from reports.models import Publication
 from tests import factories
@@ -70,6 +70,7 @@ def test_a_full_disk_leaves_no_half_published_version(world, disk, tmp_path):
 
 def test_the_publish_page_says_nothing_was_published(world, disk, client_for):
     factories.sections(world.own_year)
+    factories.at_stage(world.own_year, BlocYear.Status.VOTING)
     client = client_for(world.users["secretariat"])
     response = client.post(
         reverse("reports:publish", args=[world.own_year.pk, "summary"]),

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from blocs import services as blocs
+from blocs.models import BlocYear
 from pledges import services as pledges
 from reports import services
 from reports.models import DocumentNumber
@@ -23,7 +24,10 @@ def media(settings, tmp_path):
 def test_two_years_of_one_bloc_get_different_numbers(world, media):
     secretariat = world.users["secretariat"]
     year_2023 = blocs.bloc_year_upsert(
-        bloc=world.own, year=2023, conference_date=dt.date(2023, 12, 28)
+        bloc=world.own,
+        year=2023,
+        conference_date=dt.date(2023, 12, 28),
+        status=BlocYear.Status.VOTING,
     )
     factories.sections(year_2023)
     year_2024 = factories.bloc_year(

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from pypdf import PdfReader
 
+from blocs.models import BlocYear
 from pledges import services as pledges
 from reports import services
 from reports.models import Publication
@@ -55,7 +56,13 @@ def blocs(db, settings, tmp_path):
             factories.board(name=f"Ban Quản lý các KCN tỉnh Đắk Lắk {short} {n}")
             for n in range(3)
         ]
-        year = factories.bloc_year(bloc=bloc, year=2023, members=boards, head=boards[0])
+        year = factories.bloc_year(
+            bloc=bloc,
+            year=2023,
+            members=boards,
+            head=boards[0],
+            status=BlocYear.Status.VOTING,
+        )
         pledges.indicators_copy(bloc_year=year, actor=None)
         pledges.pledge_create(bloc_year=year, actor=None)
         made[short] = year

@@ -16,7 +16,7 @@ from django.urls import reverse
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-from blocs.models import AuditEvent
+from blocs.models import AuditEvent, BlocYear
 from demodata.democa import DEMO_SIGNER, issue
 from reports import services, signing
 from reports.models import Publication
@@ -201,8 +201,9 @@ def test_copy_signed_over_other_content_is_refused(published, client_for):
     world, _first, ca = published
     official = issue("Official", issuer=ca.ca)
     factories.sections(world.own_year)
+    year = factories.at_stage(world.own_year, BlocYear.Status.VOTING)
     other = services.document_publish(
-        bloc_year=world.own_year, kind="summary", actor=world.users["secretariat"]
+        bloc_year=year, kind="summary", actor=world.users["secretariat"]
     )
     copy = sign_outside(archived(other), official, chain=[ca.ca])
     assert "chữ ký được tạo trên một nội dung khác" in _refused(

@@ -114,7 +114,7 @@ def _round(year, kind="head", *, opened=False, **settings) -> VotingRound:
         bloc_year=year, kind=kind, actor=None, **settings
     )
     if opened:
-        voting_round = services.round_open(voting_round=voting_round, actor=None)
+        voting_round = factories.round_open(voting_round=voting_round, actor=None)
     return voting_round
 
 
@@ -753,7 +753,7 @@ def test_draft_rounds_candidates_are_chosen_among_its_members(world, client_for)
     assert {c.board_id for c in voting_round.candidates.all()} == {
         b.pk for b in world.own_boards[:2]
     }
-    services.round_open(voting_round=voting_round, actor=None)
+    factories.round_open(voting_round=voting_round, actor=None)
     shown = client.get(_url("votinground_change", voting_round.pk))
     assert 'name="candidates-0-board"' not in shown.text
 

@@ -30,7 +30,7 @@ def open_round(db):
     voting_round = services.round_create(
         bloc_year=year, kind="flag", actor=None, max_choices=1, quota=1
     )
-    services.round_open(voting_round=voting_round, actor=None)
+    factories.round_open(voting_round=voting_round, actor=None)
     officers = [factories.user(role="board_officer", board=b) for b in boards]
     return voting_round, boards, officers
 
@@ -139,7 +139,7 @@ def test_receipts_carry_nothing_of_the_voter(db):
         voting_round = services.round_create(
             bloc_year=bloc_year, kind="flag", actor=None
         )
-        voting_round = services.round_open(voting_round=voting_round, actor=None)
+        voting_round = factories.round_open(voting_round=voting_round, actor=None)
         for board in boards:
             receipts[board.pk].append(
                 services.ballot_cast(

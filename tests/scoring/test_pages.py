@@ -62,7 +62,7 @@ def _round(year, *, opened=True, **settings):
         bloc_year=year, kind="flag", actor=None, **settings
     )
     if opened:
-        voting_round = services.round_open(voting_round=voting_round, actor=None)
+        voting_round = factories.round_open(voting_round=voting_round, actor=None)
     return voting_round
 
 
@@ -571,7 +571,7 @@ def test_too_many_choices_are_refused_beside_the_field(scored, client_for):
 def test_voting_before_opening_or_after_closing_is_refused(scored, client_for, stage):
     voting_round = _round(scored.own_year, opened=False)
     if stage == "closed":
-        services.round_open(voting_round=voting_round, actor=None)
+        factories.round_open(voting_round=voting_round, actor=None)
         services.round_close(voting_round=voting_round, actor=None)
     client = client_for(scored.users["board_officer"])
     page = client.get(reverse("scoring:round", args=[voting_round.pk]))

@@ -83,7 +83,7 @@ def _round(year, kind, quota, secretariat, candidates=None, **kw):
         max_choices=quota,
         **kw,
     )
-    return services.round_open(voting_round=voting_round, actor=secretariat)
+    return factories.round_open(voting_round=voting_round, actor=secretariat)
 
 
 def test_scores_and_ranking_of_eleven_boards_explained(seed_004):
@@ -251,7 +251,7 @@ def test_no_vote_before_opening_after_closing_or_in_another_bloc(seed_004):
         bloc=factories.bloc(), year=2023, members=[stranger_board]
     )
     other_round = services.round_create(bloc_year=other_year, kind="head", actor=None)
-    services.round_open(voting_round=other_round, actor=None)
+    factories.round_open(voting_round=other_round, actor=None)
     with pytest.raises(PermissionDenied):
         services.ballot_cast(
             voting_round=other_round, actor=officer, choices=[stranger_board.pk]
@@ -286,7 +286,7 @@ def test_two_simultaneous_ballots_store_exactly_one():
     boards = [factories.board() for _ in range(3)]
     year = factories.bloc_year(bloc=factories.bloc(), year=2023, members=boards)
     voting_round = services.round_create(bloc_year=year, kind="head", actor=None)
-    services.round_open(voting_round=voting_round, actor=None)
+    factories.round_open(voting_round=voting_round, actor=None)
     officers = [factories.user(role="board_officer", board=boards[0]) for _ in range(2)]
     barrier = threading.Barrier(2)
     outcomes = []
@@ -414,7 +414,7 @@ def test_paper_tie_broken_by_score_rank(seed_004):
         on_paper=True,
         candidates=[boards[a].pk, boards[b].pk],
     )
-    services.round_open(voting_round=voting_round, actor=secretariat)
+    factories.round_open(voting_round=voting_round, actor=secretariat)
     with pytest.raises(ValidationError, match="vượt số phiếu phát ra"):
         services.round_paper_tally(
             voting_round=voting_round,
