@@ -7,6 +7,7 @@ objects: the other bloc's secretariat must never reach them.
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
@@ -15,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from blocs import services
+from blocs.fund import services as fund_services
 from blocs.models import Board
 from blocs.notifications.models import Delivery
 from blocs.notifications.services import notify
@@ -376,6 +378,20 @@ ADMIN_MODELS |= {
 }
 REPORTING_PAGES = {"other_secretariat": NOT_FOUND, "*": OK}
 
+# The bloc's fund: its secretariat keeps the books, the ministry reads them;
+# books are corrected, never deleted; an expense is deleted, never edited.
+FUND_BOOKS = {
+    "superuser": READ_NO_DELETE | {"add": OK},
+    "ministry": READ_NO_DELETE,
+    "secretariat": READ_NO_DELETE | {"add": OK},
+    "other_secretariat": READ_NO_DELETE | {"add": OK} | OUT_OF_SCOPE,
+}
+ADMIN_MODELS |= {
+    "fundyear": FUND_BOOKS,
+    "contribution": FUND_BOOKS,
+    "expense": YEAR_SETUP,
+}
+
 # Other admin pages for staff (non-staff and anonymous go to the admin login).
 ADMIN_OTHER = {
     "admin:index": {"*": OK},
@@ -392,6 +408,7 @@ ADMIN_OTHER = {
     "admin:app_list:scoring": {"*": OK},
     "admin:app_list:reports": {"*": OK},
     "admin:app_list:notifications": {"*": OK},
+    "admin:app_list:fund": {"*": OK},
     "admin:app_list:django_tasks_database": {"superuser": OK, "*": NOT_FOUND},
     "admin:app_list:auth": {"superuser": OK, "*": NOT_FOUND},
     "admin:catch_all": {"*": NOT_FOUND},
@@ -439,6 +456,19 @@ def _objects(world):
         expected_version=neighbour.version,
         upload=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4 test"),
     )
+    fund = fund_services.fund_year_open(
+        bloc_year=year, actor=None, opening_balance=Decimal(100)
+    )
+    contribution = fund_services.contribution_set(
+        fund_year=fund, board=world.own_boards[0], due=Decimal(10), actor=None
+    )
+    expense = fund_services.expense_add(
+        fund_year=fund,
+        purpose="walk",
+        spent_on=dt.date(2023, 6, 1),
+        amount=Decimal(5),
+        actor=None,
+    )
     officer = world.users["board_officer"]
     officer.email = "officer@example.vn"
     officer.save(update_fields=["email"])
@@ -482,6 +512,9 @@ def _objects(world):
         "user": world.users["board_officer"].pk,
         "auditevent": event.pk,
         "group": Group.objects.get(name="Secretariat").pk,
+        "fundyear": fund.pk,
+        "contribution": contribution.pk,
+        "expense": expense.pk,
     }
 
 
