@@ -418,6 +418,13 @@ ADMIN_OTHER = {
     "admin:pledges_value_process_import": {"*": NOT_ALLOWED},  # POST only
     "admin:pledges_value_export": {"*": OK},
     "admin:pledges_reportingyear_totals": REPORTING_PAGES,
+    # Recording from paper: the year's secretariat only, and only for a year
+    # recorded after the fact (the walked year is not: sent back with a word).
+    "admin:pledges_reportingyear_paper": {
+        "other_secretariat": NOT_FOUND,
+        "ministry": FORBIDDEN,
+        "*": REDIRECT,
+    },
     # A copy signed outside the portal: the year's secretariat uploads it.
     "admin:reports_publication_signed_copy": {
         "ministry": FORBIDDEN,
@@ -538,6 +545,12 @@ def _cases(world):
         ):
             url = "/" + route.replace("<int:pk>", str(ids["reportingyear"]))
             cases.append((name, url, ADMIN_OTHER[name]))
+            continue
+        if name == "admin:pledges_reportingyear_paper":
+            url = "/" + route.replace("<int:pk>", str(ids["reportingyear"]))
+            cases.append(
+                (name, url.replace("<str:kind>", "signatures"), ADMIN_OTHER[name])
+            )
             continue
         if name == "admin:reports_publication_signed_copy":
             url = "/" + route.replace("<int:pk>", str(ids["publication"]))
