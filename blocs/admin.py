@@ -377,9 +377,15 @@ class BlocYearAdmin(ScopedAdmin):
         "deputy_name",
         "member_count",
         "conference_date",
+        "recorded_after_fact",
         "cockpit_link",
     ]
-    list_filter = ["status", "year", ("bloc", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "status",
+        "year",
+        "recorded_after_fact",
+        ("bloc", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["bloc__name", "bloc__short_name", "conference_place"]
     list_select_related = ["bloc"]
     autocomplete_fields = ["host"]
@@ -396,6 +402,7 @@ class BlocYearAdmin(ScopedAdmin):
         "conference_place",
         "registration_deadline",
         "reporting_deadline",
+        "recorded_after_fact",
         "note",
     ]
 
@@ -548,6 +555,18 @@ class BlocYearAdmin(ScopedAdmin):
         if not request.user.is_superuser:
             return False
         return obj is None or obj.status != BlocYear.Status.CLOSED
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "recorded_after_fact" in form.changed_data:
+            # The flag lets the year take dates stated from paper: who set
+            # it, and when, is kept.
+            services.audit_record(
+                actor=request.user,
+                action="bloc_year.recorded_after_fact",
+                obj=obj,
+                changes={"recorded_after_fact": obj.recorded_after_fact},
+            )
 
     @admin.action(description=_("Move to the next stage"), permissions=["change"])
     def advance_stage(self, request, queryset):

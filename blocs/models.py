@@ -207,6 +207,15 @@ class BlocYear(models.Model):
         help_text=_("Last day on which boards may submit the year's results."),
     )
     note = models.TextField(_("note"), blank=True)
+    recorded_after_fact = models.BooleanField(
+        _("recorded after the fact"),
+        default=False,
+        help_text=_(
+            "The year ran on paper and is entered afterwards: signatures, reports "
+            "and votes take the dates they bore, and every page and document says "
+            "the year was recorded after the fact."
+        ),
+    )
 
     class Meta:
         verbose_name = _("bloc year")

@@ -1,10 +1,12 @@
 """Every state change of the blocs app goes through these functions."""
 
+import datetime as dt
 import itertools
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blocs import hooks
@@ -153,6 +155,27 @@ def official_upsert(
         changes={k: str(v) for k, v in fields.items()},
     )
     return official
+
+
+def stated_date_check(
+    *, bloc_year: BlocYear, stated: dt.datetime | dt.date | None
+) -> None:
+    """A date stated by the secretariat instead of the clock's (a signature,
+    a report as it was dated on paper) is taken only for a year recorded
+    after the fact, and never in the future. None (the clock) always passes."""
+    if stated is None:
+        return
+    if not bloc_year.recorded_after_fact:
+        raise ValidationError(
+            _(
+                "%(year)s runs in the portal: its dates are those of the day. Only "
+                "a year recorded after the fact takes dates stated from paper."
+            ),
+            params={"year": bloc_year},
+        )
+    now = timezone.now()
+    if stated > (now if isinstance(stated, dt.datetime) else timezone.localdate()):
+        raise ValidationError(_("A date stated from paper cannot be in the future."))
 
 
 @transaction.atomic

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "blocs",
     "blocs.notifications",
+    "blocs.fund",
     "pledges",
     "scoring",
     "reports",

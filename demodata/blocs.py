@@ -645,6 +645,9 @@ def _load_bloc_year(spec, blocs, boards) -> None:
         conference_end_date=end,
         conference_place=place,
         note=spec["note"],
+        # Entered from the seeds through the services, with the dates they
+        # bore (signatures, reports): recorded after the fact, and marked so.
+        recorded_after_fact=bool(spec.get("closed_by")),
     )
     roles = {spec["head"]: HEAD, spec["deputy"]: DEPUTY}
     for short in spec["named"] + spec["inferred"]:

@@ -509,8 +509,13 @@ def _vote(y: Year) -> None:
             max_choices=quota,
             on_paper=True,
         )
+        # The vote was held at the conference (the seeds' date); the hours
+        # are illustrative.
+        day = y.bloc_year.conference_date
         if voting_round.status == VotingRound.Status.DRAFT:
-            voting_round = scoring.round_open(voting_round=voting_round, actor=y.actor)
+            voting_round = scoring.round_open(
+                voting_round=voting_round, actor=y.actor, opened_at=_on(day, 9)
+            )
         members = len(y.boards)
         scoring.round_paper_tally(
             voting_round=voting_round,
@@ -520,7 +525,13 @@ def _vote(y: Year) -> None:
             invalid=0,
             votes={y.boards[short].pk: n for short, n in votes.items()},
         )
-        scoring.round_close(voting_round=voting_round, actor=y.actor)
+        scoring.round_close(
+            voting_round=voting_round, actor=y.actor, closed_at=_on(day, 10)
+        )
+
+
+def _on(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
 STEPS = [

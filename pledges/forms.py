@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blocs.forms import NumberField, WholeNumberField
 from blocs.templatetags.vn import num
+from blocs.uploads import ALLOWED as EVIDENCE_TYPES
 from pledges import calc, units
 from pledges.models import (
     ABSOLUTE_MAX,
@@ -19,7 +20,6 @@ from pledges.models import (
     Submission,
 )
 from pledges.services import Entry
-from pledges.services.evidence import ALLOWED as EVIDENCE_TYPES
 
 K = Indicator.Kind
 

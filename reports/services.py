@@ -188,6 +188,11 @@ def document_publish(*, bloc_year: BlocYear, kind: str, actor: User) -> Publicat
         verify_url=url,
         issue_day=timezone.localdate(),
     )
+    if ctx["recorded_after_fact"] and ctx["own_day"] is None:
+        # Today's date would pass for the paper's: the year must state it.
+        ctx["missing"].append(
+            _("the date the document bore (the conference's or the signing's)")
+        )
     if ctx["missing"]:
         raise ValidationError(
             _("This document cannot be published yet. Missing: %(missing)s.")

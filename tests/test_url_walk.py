@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from blocs import services
+from blocs.fund import services as fund_services
 from blocs.models import Board
 from blocs.notifications.models import Delivery
 from blocs.notifications.services import notify
@@ -383,6 +384,20 @@ ADMIN_MODELS |= {
 }
 REPORTING_PAGES = {"other_secretariat": NOT_FOUND, "*": OK}
 
+# The bloc's fund: its secretariat keeps the books, the ministry reads them;
+# books are corrected, never deleted; an expense is deleted, never edited.
+FUND_BOOKS = {
+    "superuser": READ_NO_DELETE | {"add": OK},
+    "ministry": READ_NO_DELETE,
+    "secretariat": READ_NO_DELETE | {"add": OK},
+    "other_secretariat": READ_NO_DELETE | {"add": OK} | OUT_OF_SCOPE,
+}
+ADMIN_MODELS |= {
+    "fundyear": FUND_BOOKS,
+    "contribution": FUND_BOOKS,
+    "expense": YEAR_SETUP,
+}
+
 # Other admin pages for staff (non-staff and anonymous go to the admin login).
 ADMIN_OTHER = {
     "admin:index": {"*": OK},
@@ -399,6 +414,7 @@ ADMIN_OTHER = {
     "admin:app_list:scoring": {"*": OK},
     "admin:app_list:reports": {"*": OK},
     "admin:app_list:notifications": {"*": OK},
+    "admin:app_list:fund": {"*": OK},
     "admin:app_list:django_tasks_database": {"superuser": OK, "*": NOT_FOUND},
     "admin:app_list:auth": {"superuser": OK, "*": NOT_FOUND},
     "admin:catch_all": {"*": NOT_FOUND},
@@ -415,6 +431,13 @@ ADMIN_OTHER = {
         "ministry": FORBIDDEN,
         "other_secretariat": NOT_FOUND,
         "*": OK,
+    },
+    # Recording from paper: the year's secretariat only, and only for a year
+    # recorded after the fact (the walked year is not: sent back with a word).
+    "admin:pledges_reportingyear_paper": {
+        "other_secretariat": NOT_FOUND,
+        "ministry": FORBIDDEN,
+        "*": REDIRECT,
     },
     # A copy signed outside the portal: the year's secretariat uploads it.
     "admin:reports_publication_signed_copy": {
@@ -453,6 +476,19 @@ def _objects(world):
         actor=factories.user(role="board_officer", board=world.own_boards[0]),
         expected_version=neighbour.version,
         upload=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4 test"),
+    )
+    fund = fund_services.fund_year_open(
+        bloc_year=year, actor=None, opening_balance=Decimal(100)
+    )
+    contribution = fund_services.contribution_set(
+        fund_year=fund, board=world.own_boards[0], due=Decimal(10), actor=None
+    )
+    expense = fund_services.expense_add(
+        fund_year=fund,
+        purpose="walk",
+        spent_on=dt.date(2023, 6, 1),
+        amount=Decimal(5),
+        actor=None,
     )
     officer = world.users["board_officer"]
     officer.email = "officer@example.vn"
@@ -503,6 +539,9 @@ def _objects(world):
         "user": world.users["board_officer"].pk,
         "auditevent": event.pk,
         "group": Group.objects.get(name="Secretariat").pk,
+        "fundyear": fund.pk,
+        "contribution": contribution.pk,
+        "expense": expense.pk,
     }
 
 
@@ -530,6 +569,12 @@ def _cases(world):
         if name in ("admin:blocs_blocyear_cockpit", "admin:blocs_blocyear_next"):
             url = "/" + route.replace("<int:pk>", str(ids["blocyear"]))
             cases.append((name, url, ADMIN_OTHER[name]))
+            continue
+        if name == "admin:pledges_reportingyear_paper":
+            url = "/" + route.replace("<int:pk>", str(ids["reportingyear"]))
+            cases.append(
+                (name, url.replace("<str:kind>", "signatures"), ADMIN_OTHER[name])
+            )
             continue
         if name == "admin:reports_publication_signed_copy":
             url = "/" + route.replace("<int:pk>", str(ids["publication"]))

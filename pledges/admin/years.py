@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,6 +14,7 @@ from django.utils.translation import ngettext
 from blocs.admin import ScopedAdmin, year_plain
 from blocs.permissions import bloc_years_visible_to, is_secretariat
 from pledges import notices, selectors, services
+from pledges.admin import paper
 from pledges.admin.common import report_done, run_each
 from pledges.models import (
     ReportingYear,
@@ -171,6 +173,11 @@ class ReportingYearAdmin(ScopedAdmin):
                 wrap(self.totals_view),
                 name="pledges_reportingyear_totals",
             ),
+            path(
+                "<int:pk>/paper/<str:kind>/",
+                wrap(self.paper_view),
+                name="pledges_reportingyear_paper",
+            ),
             *super().get_urls(),
         ]
 
@@ -178,6 +185,11 @@ class ReportingYearAdmin(ScopedAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def paper_view(self, request, pk, kind):
+        if kind not in paper.KINDS:
+            raise Http404
+        return paper.record_view(self, request, self._year(request, pk), kind)
 
     def completeness_view(self, request, pk):
         year = self._year(request, pk)

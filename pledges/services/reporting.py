@@ -10,10 +10,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from blocs.models import AuditEvent, BlocYear, User
-from blocs.services import audit_record
+from blocs.services import audit_record, stated_date_check
 from pledges import calc, units
 from pledges.models import ABSOLUTE_MAX, Indicator, Submission, Value
-from pledges.permissions import can_edit_submission
+from pledges.permissions import can_edit_submission, can_review_submission
 from pledges.services.plausibility import outlier_message, submission_outliers
 from pledges.services.units import exchange_rate_of, figure_convert
 
@@ -136,13 +136,21 @@ def _fmt(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
 
 
+def _records_from_paper(actor: User, submission: Submission) -> bool:
+    """In a year recorded after the fact the secretariat enters the boards'
+    reports from their paper copies (the boards reported long ago)."""
+    return submission.bloc_year.recorded_after_fact and can_review_submission(
+        actor, submission
+    )
+
+
 def _lock_for_update(submission: Submission, actor: User, expected_version: int):
     sub = (
         Submission.objects.select_for_update(of=("self",))
         .select_related("bloc_year", "board", "reviewed_by")
         .get(pk=submission.pk)
     )
-    if not can_edit_submission(actor, sub):
+    if not can_edit_submission(actor, sub) and not _records_from_paper(actor, sub):
         raise PermissionDenied
     if sub.version != expected_version:
         last = (
@@ -378,18 +386,24 @@ def submission_submit(
     entries: dict[int, Entry] | None = None,
     award_target: str | None = None,
     empty_confirmed: bool = True,
+    submitted_at: dt.datetime | None = None,
 ) -> Submission:
     """Save the entries and submit, or change nothing at all: a broken
     blocking rule, or a warning without a note, refuses the whole request.
     With ``empty_confirmed`` False (the board's page until the officer
-    confirms), empty results refuse it too, naming them (EmptyResultsError)."""
+    confirms), empty results refuse it too, naming them (EmptyResultsError).
+    ``submitted_at``, for a year recorded after the fact, is the date the
+    report bore on paper: deadlines are measured against it, not today."""
     sub = _lock_for_update(submission, actor, expected_version)
     if sub.status not in (S.DRAFT, S.RETURNED):
         raise ValidationError(
             _("This report is %(status)s: it cannot be submitted again."),
             params={"status": sub.get_status_display().lower()},
         )
-    locks = submission_locks(sub)
+    stated_date_check(bloc_year=sub.bloc_year, stated=submitted_at)
+    locks = submission_locks(
+        sub, today=timezone.localdate(submitted_at) if submitted_at else None
+    )
     if locks.values:
         raise ValidationError(locks.values)
     changes = _apply(sub, actor, entries or {}, award_target, locks)
@@ -423,7 +437,7 @@ def submission_submit(
             raise EmptyResultsError(empty)
     old = sub.status
     sub.status = S.SUBMITTED
-    sub.submitted_at, sub.submitted_by = timezone.now(), actor
+    sub.submitted_at, sub.submitted_by = submitted_at or timezone.now(), actor
     sub.values.filter(flagged=True).update(flagged=False)
     changes["status"] = [old, S.SUBMITTED]
     return _bump(sub, actor, "submission.submit", changes)

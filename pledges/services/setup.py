@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blocs.models import BlocYear, User
-from blocs.services import audit_record
+from blocs.models import BlocYear, Board, User
+from blocs.services import audit_record, stated_date_check
 from pledges import catalog, notices, units
 from pledges.models import (
     Commitment,
@@ -300,23 +300,47 @@ def pledge_sign(
     *, pledge: Pledge, actor: User, signed_at: dt.datetime | None = None
 ) -> Signature:
     """The actor's board signs the pledge, once, while signing is open.
-    ``signed_at`` records a signature given on paper earlier (never later
-    than now); by default the signature is given now."""
+    ``signed_at`` records a signature given on paper earlier, taken only for
+    a year recorded after the fact (never later than now); by default the
+    signature is given now."""
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     if not can_sign_pledge(actor, pledge):
         raise PermissionDenied
+    return _sign(pledge, actor, actor.board, signed_at)
+
+
+@transaction.atomic
+def pledge_sign_recorded(
+    *, pledge: Pledge, board: Board, signed_at: dt.datetime, actor: User
+) -> Signature:
+    """The secretariat records from paper that ``board`` signed the pledge on
+    ``signed_at``: a year recorded after the fact only, whose boards signed
+    before the portal knew the year."""
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if not can_manage_year(actor, pledge.bloc_year):
+        raise PermissionDenied
+    if not pledge.bloc_year.memberships.filter(board=board).exists():
+        raise ValidationError(
+            _("%(board)s is not a member of %(year)s."),
+            params={"board": board, "year": pledge.bloc_year},
+        )
+    stated_date_check(bloc_year=pledge.bloc_year, stated=signed_at)
+    return _sign(pledge, actor, board, signed_at)
+
+
+def _sign(
+    pledge: Pledge, actor: User, board: Board, signed_at: dt.datetime | None
+) -> Signature:
     if pledge.status != Pledge.Status.OPEN:
         raise ValidationError(_("The pledge is not open for signing."))
-    if pledge.signatures.filter(board=actor.board_id).exists():
+    if pledge.signatures.filter(board=board).exists():
         raise ValidationError(_("Your board has already signed this pledge."))
-    now = timezone.now()
-    if signed_at is not None and signed_at > now:
-        raise ValidationError(_("A signature cannot be dated in the future."))
+    stated_date_check(bloc_year=pledge.bloc_year, stated=signed_at)
     signature = signature_build(
         pledge=pledge,
-        board_id=actor.board_id,
+        board_id=board.pk,
         signed_by=actor,
-        signed_at=signed_at or now,
+        signed_at=signed_at or timezone.now(),
     )
     signature.full_clean()
     signature.save()
@@ -324,6 +348,10 @@ def pledge_sign(
         actor=actor,
         action="pledge.sign",
         obj=pledge,
-        changes={"board": actor.board.short_name},
+        changes={
+            "board": board.short_name,
+            "signed_at": signature.signed_at.isoformat(),
+            "stated": signed_at is not None,
+        },
     )
     return signature

@@ -238,10 +238,11 @@ def _header(
     head, deputy = _leaders(bloc_year)
     if at_conference:
         place = _place(bloc_year, head)
-        day = day or bloc_year.conference_date or issue_day
+        own_day = day or bloc_year.conference_date
     else:
         place = _province(head.province) if head is not None else ""
-        day = day or issue_day
+        own_day = day
+    day = own_day or issue_day
     # The ministry and the laws of the year's end when no date is set yet.
     reference = day or dt.date(bloc_year.year, 12, 31)
     unit, head_title, abbreviation = _unit(bloc)
@@ -272,6 +273,10 @@ def _header(
         "abbreviation": abbreviation,
         "sections": sections,
         "illustrative": sections.illustrative,
+        # A year entered from paper: its documents say so, and keep the
+        # dates the paper bore (own_day), never the day of entry.
+        "recorded_after_fact": bloc_year.recorded_after_fact,
+        "own_day": own_day,
         "missing": [],
     }
 

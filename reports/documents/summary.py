@@ -3,6 +3,7 @@ awards and next year's leaders."""
 
 from decimal import Decimal
 
+from blocs.fund.selectors import fund_report
 from blocs.models import BlocYear
 from blocs.templatetags.vn import num
 from pledges import calc
@@ -126,9 +127,33 @@ def build_summary(bloc_year: BlocYear, *, issue_day=None) -> dict:
             for s in scores.order_by("rank", "board__name")
         ],
         "awards": _awards(bloc_year, ctx["ministry"]),
+        "fund": _fund(bloc_year),
         "next_year": str(bloc_year.year + 1),
         "next_head": next_head,
         "next_deputy": next_deputy,
+    }
+
+
+def _fund(bloc_year: BlocYear) -> dict | None:
+    """The fund's statement as the report prints it (đồng, grouped), or None
+    when the bloc kept no fund that year."""
+    report = fund_report(bloc_year)
+    if report is None:
+        return None
+    s = report.statement
+    return {
+        "opening": num(s.opening),
+        "due": num(s.due),
+        "paid": num(s.paid),
+        "outstanding": num(s.outstanding),
+        "expenses": num(s.expenses),
+        "closing": num(s.closing),
+        "illustrative": report.fund_year.illustrative,
+        "rows": [
+            {"n": n, "date": short_date(e.spent_on), "purpose": e.purpose}
+            | {"amount": num(e.amount)}
+            for n, e in enumerate(report.expenses, 1)
+        ],
     }
 
 

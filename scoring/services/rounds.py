@@ -1,5 +1,6 @@
 """Voting rounds: created, opened, tallied on paper, closed and decided."""
 
+import datetime as dt
 import random
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from blocs import awards
 from blocs import services as bloc_services
 from blocs.models import BlocYear, Membership, User
-from blocs.services import audit_record
+from blocs.services import audit_record, stated_date_check
 from pledges.models import Submission
 from scoring import notices, tally
 from scoring.models import Ballot, Candidate, Score, VotingRound
@@ -98,7 +99,14 @@ def _lock_round(voting_round: VotingRound) -> VotingRound:
 
 
 @transaction.atomic
-def round_open(*, voting_round: VotingRound, actor: User | None) -> VotingRound:
+def round_open(
+    *,
+    voting_round: VotingRound,
+    actor: User | None,
+    opened_at: dt.datetime | None = None,
+) -> VotingRound:
+    """Open the round; ``opened_at``, for a year recorded after the fact, is
+    when the vote began on paper."""
     voting_round = _lock_round(voting_round)
     _require(actor, voting_round.bloc_year)
     if voting_round.status != VotingRound.Status.DRAFT:
@@ -111,9 +119,10 @@ def round_open(*, voting_round: VotingRound, actor: User | None) -> VotingRound:
                 "scale first, which computes them."
             )
         )
+    stated_date_check(bloc_year=voting_round.bloc_year, stated=opened_at)
     voting_round.status, voting_round.opened_at = (
         VotingRound.Status.OPEN,
-        timezone.now(),
+        opened_at or timezone.now(),
     )
     voting_round.save(update_fields=["status", "opened_at"])
     audit_record(actor=actor, action="round.open", obj=voting_round)
@@ -208,13 +217,22 @@ def round_ballot_counts(
 
 
 @transaction.atomic
-def round_close(*, voting_round: VotingRound, actor: User | None) -> tally.Decision:
+def round_close(
+    *,
+    voting_round: VotingRound,
+    actor: User | None,
+    closed_at: dt.datetime | None = None,
+) -> tally.Decision:
     """Close the round, count, decide by its rules and record the result;
-    an election fills next year's head or deputy."""
+    an election fills next year's head or deputy. ``closed_at``, for a year
+    recorded after the fact, is when the count ended on paper."""
     voting_round = _lock_round(voting_round)
     _require(actor, voting_round.bloc_year)
     if voting_round.status != VotingRound.Status.OPEN:
         raise ValidationError(_("Only an open round can be closed."))
+    stated_date_check(bloc_year=voting_round.bloc_year, stated=closed_at)
+    if closed_at is not None and closed_at < voting_round.opened_at:
+        raise ValidationError(_("A round cannot close before it opened."))
     bloc_year = voting_round.bloc_year
     votes, cast, valid = round_count(voting_round)
     base = (
@@ -239,7 +257,7 @@ def round_close(*, voting_round: VotingRound, actor: User | None) -> tally.Decis
     ballots_shuffle(voting_round)
     voting_round.status, voting_round.closed_at = (
         VotingRound.Status.CLOSED,
-        timezone.now(),
+        closed_at or timezone.now(),
     )
     voting_round.outcome = decision.outcome
     voting_round.save(update_fields=["status", "closed_at", "outcome"])

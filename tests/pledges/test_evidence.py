@@ -160,9 +160,9 @@ def test_other_board_cannot_upload_or_download(reporting, client_for, media):
 def test_zip_that_unpacks_to_too_much_is_refused(
     reporting, client_for, media, monkeypatch
 ):
-    from pledges.services import evidence
+    from blocs import uploads
 
-    monkeypatch.setattr(evidence, "MAX_UNPACKED_BYTES", 100_000)
+    monkeypatch.setattr(uploads, "MAX_UNPACKED_BYTES", 100_000)
     sub = submission_of(reporting, reporting.own_boards[2])
     client = client_for(reporting.users["board_officer"])
     bomb = _docx_with(("word/media/zeros.bin", b"\x00" * 200_000))

@@ -6,8 +6,9 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from blocs import services as bloc_services
 from blocs.models import AuditEvent
 from pledges import services
 from pledges.models import Indicator, Pledge, Signature, Submission, Value
@@ -293,6 +294,18 @@ def test_a_paper_signature_keeps_its_date_but_never_a_future_one(reporting):
         services.pledge_sign(pledge=pledge, actor=officer, signed_at=later)
     assert not Signature.objects.exists()
     on_paper = dt.datetime(2023, 3, 15, 2, tzinfo=dt.UTC)
+    # A year run in the portal takes the clock's date, not a stated one.
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationError, match="recorded after the fact"),
+    ):
+        services.pledge_sign(pledge=pledge, actor=officer, signed_at=on_paper)
+    assert not Signature.objects.exists()
+    bloc_services.bloc_year_upsert(
+        bloc=reporting.own, year=reporting.own_year.year, recorded_after_fact=True
+    )
+    with pytest.raises(ValidationError):
+        services.pledge_sign(pledge=pledge, actor=officer, signed_at=later)
     services.pledge_sign(pledge=pledge, actor=officer, signed_at=on_paper)
     assert Signature.objects.get(pledge=pledge).signed_at == on_paper
 

@@ -206,3 +206,14 @@ def outside_margins(content: bytes, *, published: bool) -> list[tuple]:
 def test_every_word_of_every_page_is_inside_the_margins(pdfs):
     for key, (content, published) in pdfs.items():
         assert outside_margins(content, published=published) == [], key
+
+
+def test_the_demo_fund_is_printed_as_illustrative(texts):
+    """No seed states a fund figure: the demo's statement says so above it,
+    and its closing balance is what the demo paid in less what it spent."""
+    summary = texts[("TN-DHMT", 2023, "summary")]
+    fund = summary[summary.index("Quỹ khối") :]
+    assert fund.index("Số liệu minh họa") < fund.index("Số dư cuối năm")
+    # 18.500.000 carried over + 10 of 11 members x 10.000.000 - 87.000.000.
+    assert "31.500.000" in fund
+    assert "Tổ chức Hội nghị tổng kết công tác thi đua năm 2023" in fund

@@ -10,6 +10,8 @@ DEMO_MODULES = [
     "demodata.blocs",
     "demodata.pledges",
     "demodata.scoring",
+    # Before reports, which closes 2023: a closed year's fund cannot change.
+    "demodata.fund",
     "demodata.reports",
 ]
 
