@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from blocs.models import Bloc, BlocYear, User
 from blocs.permissions import bloc_years_visible_to, blocs_visible_to
-from blocs.selectors import bloc_years_with_leaders
+from blocs.selectors import bloc_years_with_leaders, dated_board_field
 from pledges import calc
 from pledges.models import Indicator, Submission, Value
 from reports.models import Publication
@@ -314,8 +314,13 @@ def bloc_comparison(
             round__kind__in=award_kinds,
             elected=True,
         )
-        .order_by("round__bloc_year_id", "score_rank", "board__short_name")
-        .values_list("round__bloc_year_id", "round__kind", "board__short_name")
+        .annotate(
+            dated=dated_board_field(
+                "short_name", board="board", year="round__bloc_year__year"
+            )
+        )
+        .order_by("round__bloc_year_id", "score_rank", "dated")
+        .values_list("round__bloc_year_id", "round__kind", "dated")
     ):
         if short not in nominations[bloc_year_id][kind]:
             nominations[bloc_year_id][kind].append(short)

@@ -4,6 +4,7 @@ awards and next year's leaders."""
 from decimal import Decimal
 
 from blocs.models import BlocYear
+from blocs.selectors import boards_named_in
 from blocs.templatetags.vn import num
 from pledges import calc
 from pledges.models import Indicator, Submission
@@ -79,7 +80,12 @@ def build_summary(bloc_year: BlocYear, *, issue_day=None) -> dict:
     ]
     bloc_rows = list(_totals(bloc_year, summed, approved_only).values())
     approved = bloc_year.submissions.filter(status=Submission.Status.APPROVED).count()
-    scores = Score.objects.filter(bloc_year=bloc_year).select_related("board")
+    scores = list(
+        Score.objects.filter(bloc_year=bloc_year)
+        .select_related("board")
+        .order_by("rank", "board__name")
+    )
+    boards_named_in((s.board for s in scores), year=bloc_year.year)
     next_head, next_deputy = _next_leaders(bloc_year)
     signer = leader_block(
         board=ctx["head_board"],
@@ -117,7 +123,7 @@ def build_summary(bloc_year: BlocYear, *, issue_day=None) -> dict:
         },
         "scores": [
             {"rank": s.rank, "board": s.board.short_name, "total": num(s.total)}
-            for s in scores.order_by("rank", "board__name")
+            for s in scores
         ],
         "awards": _awards(bloc_year, ctx["ministry"]),
         "next_year": str(bloc_year.year + 1),
