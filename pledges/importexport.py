@@ -161,6 +161,15 @@ def _key_field(attribute: str, column: str, widget=None) -> fields.Field:
     )
 
 
+EXPORT_ORDER = [
+    "submission__bloc_year__bloc__short_name",
+    "submission__bloc_year__year",
+    "board_dated",
+    "indicator__order",
+    "indicator__code",
+]
+
+
 class ValueResource(resources.ModelResource):
     bloc = _key_field("submission__bloc_year__bloc__short_name", "bloc")
     year = _key_field("submission__bloc_year__year", "year", YearCell())
@@ -237,16 +246,11 @@ class ValueResource(resources.ModelResource):
         return self.fields["board"].widget.render(short_name)
 
     def get_queryset(self):
-        return self._scoped(Value.objects.all()).order_by(
-            "submission__bloc_year__bloc__short_name",
-            "submission__bloc_year__year",
-            "board_dated",
-            "indicator__order",
-            "indicator__code",
-        )
+        return self._scoped(Value.objects.all()).order_by(*EXPORT_ORDER)
 
     def filter_export(self, queryset, **kwargs):
-        return self._scoped(queryset)
+        # Rows in the order of the year's names, whatever the list's order.
+        return self._scoped(queryset).order_by(*EXPORT_ORDER)
 
     # Import --------------------------------------------------------------
 

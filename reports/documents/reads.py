@@ -211,6 +211,7 @@ def _place(bloc_year: BlocYear, head: Board | None) -> str:
     """The conference's province, else the host's or the head's; a year not
     yet led (an open year) takes the last head's province."""
     host = bloc_year.host
+    boards_named_in([host], year=bloc_year.year)  # its province that year
     place = _province(bloc_year.conference_place) or (
         _province(host.province) if host else ""
     )
@@ -227,6 +228,8 @@ def _place(bloc_year: BlocYear, head: Board | None) -> str:
             .order_by("-bloc_year__year")
             .first()
         )
+        if last is not None:
+            boards_named_in([last.board], year=last.year)
         place = _province(last.board.province) if last else ""
     return place
 

@@ -38,6 +38,12 @@ from scoring.models import Score
 SUMMARY_SECTIONS = ["results", "shortcomings", "lessons", "directions"]
 
 
+def _host_name(bloc_year: BlocYear) -> str:
+    host = bloc_year.host
+    boards_named_in([host], year=bloc_year.year)
+    return host.name if host else ""
+
+
 def build_summary(bloc_year: BlocYear, *, issue_day=None) -> dict:
     ctx = _header("summary", bloc_year, issue_day=issue_day)
     members = _members(bloc_year)
@@ -86,6 +92,7 @@ def build_summary(bloc_year: BlocYear, *, issue_day=None) -> dict:
         .order_by("rank", "board__name")
     )
     boards_named_in((s.board for s in scores), year=bloc_year.year)
+    scores.sort(key=lambda s: (s.rank, s.board.name))  # the year's names
     next_head, next_deputy = _next_leaders(bloc_year)
     signer = leader_block(
         board=ctx["head_board"],
@@ -110,7 +117,7 @@ def build_summary(bloc_year: BlocYear, *, issue_day=None) -> dict:
         "members_count": len(members),
         "conference_date": short_date(bloc_year.conference_date),
         "conference_place": bloc_year.conference_place,
-        "host": bloc_year.host.name if bloc_year.host else "",
+        "host": _host_name(bloc_year),
         "approved_only": approved_only,
         "approved_count": approved,
         "tables": tables,

@@ -121,6 +121,7 @@ def ranking(request, pk):
         .order_by("rank", "board__short_name")
     )
     boards_named_in((s.board for s in scores), year=bloc_year.year)
+    scores.sort(key=lambda s: (s.rank, s.board.short_name))  # the year's names
     rows = []
     for score in scores:
         points = {

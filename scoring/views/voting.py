@@ -128,6 +128,7 @@ def round_detail(request, pk):
     voting_round = _round_get_for_user(user=request.user, pk=pk)
     candidates = list(voting_round.candidates.select_related("board"))
     boards_named_in((c.board for c in candidates), year=voting_round.bloc_year.year)
+    candidates.sort(key=lambda c: (c.board.short_name, c.pk))  # the year's names
     if request.method != "POST":
         return _round_page(request, voting_round, candidates, None)
     if not can_vote(request.user, voting_round):
