@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
@@ -16,6 +17,8 @@ from blocs.models import (
     Bloc,
     BlocYear,
     Board,
+    BoardName,
+    BoardSuccession,
     Membership,
     Ministry,
     Official,
@@ -145,9 +148,75 @@ class BlocAdmin(ScopedAdmin):
         return ("ministry", "merged_into", "short_name")
 
 
+class BoardNameInline(admin.TabularInline):
+    """Former names, written by the rename below (never edited by hand: a
+    closed year prints them)."""
+
+    model = BoardName
+    extra = 0
+    can_delete = False
+    fields = ["name", "short_name", "province", "valid_from", "valid_until", "inferred"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class BoardAdminForm(forms.ModelForm):
+    """A board's fields; a rename goes through ``board_rename`` from a date,
+    so that the old name stays for the years before it."""
+
+    rename_from = forms.DateField(
+        label=_("New name from"),
+        required=False,
+        help_text=_(
+            "To rename the board: the first day of the new name. Years before "
+            "it keep the old name; a closed year cannot be reached."
+        ),
+    )
+    new_name = forms.CharField(label=_("New official name"), required=False)
+    new_short_name = forms.CharField(label=_("New short name"), required=False)
+    new_province = forms.CharField(
+        label=_("New province"),
+        required=False,
+        help_text=_("Only when the board passes to another province."),
+    )
+    new_name_inferred = forms.BooleanField(label=_("inferred name"), required=False)
+
+    class Meta:
+        model = Board
+        fields = [
+            "name",
+            "short_name",
+            "province",
+            "manages_kcn",
+            "manages_kcx",
+            "manages_kkt",
+            "manages_kcnc",
+            "note",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        day = data.get("rename_from")
+        if day is None:
+            return data
+        if not data.get("new_name") or not data.get("new_short_name"):
+            raise forms.ValidationError(
+                _("A rename needs the new official name and the new short name.")
+            )
+        if self.instance.pk is not None:
+            refusal = services.board_rename_refusal(board=self.instance, valid_from=day)
+            if refusal is not None:
+                raise forms.ValidationError(refusal.messages)
+        return data
+
+
 @admin.register(Board)
 class BoardAdmin(ScopedAdmin):
     scope = staticmethod(permissions.boards_visible_to)
+    form = BoardAdminForm
+    inlines = [BoardNameInline]
     list_display = ["short_name", "name", "province", "zone_kinds_display"]
     list_filter = [
         "province",
@@ -162,6 +231,40 @@ class BoardAdmin(ScopedAdmin):
     def zone_kinds_display(self, obj):
         return ", ".join(obj.zone_kinds)
 
+    def get_readonly_fields(self, request, obj=None):
+        # A name is changed by a dated rename (the fields below), never
+        # overwritten: closed years print the old one.
+        if obj is None:
+            return ("name_inferred", "name_source")
+        return ("name", "short_name", "province", "name_inferred", "name_source")
+
+    def get_fields(self, request, obj=None):
+        fields = [*BoardAdminForm.Meta.fields, "name_inferred", "name_source"]
+        if obj is not None:
+            fields += [
+                "rename_from",
+                "new_name",
+                "new_short_name",
+                "new_province",
+                "new_name_inferred",
+            ]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        if change and data.get("rename_from"):
+            services.board_rename(
+                board=obj,
+                name=data["new_name"],
+                short_name=data["new_short_name"],
+                province=data.get("new_province") or None,
+                inferred=data.get("new_name_inferred", False),
+                valid_from=data["rename_from"],
+                actor=request.user,
+            )
+            obj.refresh_from_db()
+
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return super().has_change_permission(request)
@@ -171,6 +274,38 @@ class BoardAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(BoardSuccession)
+class BoardSuccessionAdmin(ScopedAdmin):
+    """Who took over whom: read by the ministry's trends. Recorded by a
+    superuser (a merger is a government decision, not a bloc's)."""
+
+    scope = staticmethod(permissions.board_successions_visible_to)
+    list_display = ["predecessor", "successor", "kind", "date", "source"]
+    list_filter = ["kind"]
+    list_select_related = ["predecessor", "successor"]
+    autocomplete_fields = ["predecessor", "successor"]
+    search_fields = ["predecessor__name", "successor__name"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.board_succession_record(
+            predecessor=obj.predecessor,
+            successor=obj.successor,
+            date=obj.date,
+            kind=obj.kind,
+            source=obj.source,
+            actor=request.user,
+        )
 
 
 @admin.register(Official)

@@ -157,6 +157,38 @@ def official_upsert(
     return official
 
 
+def board_rename_refusal(
+    *, board: Board, valid_from: dt.date
+) -> ValidationError | None:
+    """Why ``board`` cannot take a new name from ``valid_from``, or None:
+    the rename service and the admin's form ask the same question."""
+    closed = (
+        Membership.objects.filter(
+            board=board,
+            bloc_year__status=BlocYear.Status.CLOSED,
+            year__gte=valid_from.year,
+        )
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    if closed is not None:
+        return ValidationError(
+            _(
+                "%(board)s took part in the closed year %(year)s: a new name can "
+                "only take effect after it (from 1/1/%(next)s)."
+            ),
+            params={"board": board.name, "year": closed, "next": closed + 1},
+        )
+    latest = board.past_names.order_by("-valid_until").first()
+    if latest is not None and valid_from <= latest.valid_until:
+        return ValidationError(
+            _("The board already bore its current name on %(date)s."),
+            params={"date": latest.valid_until.strftime("%d/%m/%Y")},
+        )
+    return None
+
+
 @transaction.atomic
 def board_rename(
     *,
@@ -175,30 +207,10 @@ def board_rename(
     into a closed year is refused: that year's pages, exports and documents
     keep the name they were closed with."""
     board = Board.objects.select_for_update().get(pk=board.pk)
-    closed = (
-        Membership.objects.filter(
-            board=board,
-            bloc_year__status=BlocYear.Status.CLOSED,
-            year__gte=valid_from.year,
-        )
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
-    if closed is not None:
-        raise ValidationError(
-            _(
-                "%(board)s took part in the closed year %(year)s: a new name can "
-                "only take effect after it (from 1/1/%(next)s)."
-            ),
-            params={"board": board.name, "year": closed, "next": closed + 1},
-        )
+    refusal = board_rename_refusal(board=board, valid_from=valid_from)
+    if refusal is not None:
+        raise refusal
     latest = board.past_names.order_by("-valid_until").first()
-    if latest is not None and valid_from <= latest.valid_until:
-        raise ValidationError(
-            _("The board already bore its current name on %(date)s."),
-            params={"date": latest.valid_until.strftime("%d/%m/%Y")},
-        )
     old = {
         "name": board.name,
         "short_name": board.short_name,
