@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -17,7 +19,6 @@ from blocs.models import (
     Bloc,
     BlocYear,
     Board,
-    BoardName,
     BoardSuccession,
     Membership,
     Ministry,
@@ -148,20 +149,6 @@ class BlocAdmin(ScopedAdmin):
         return ("ministry", "merged_into", "short_name")
 
 
-class BoardNameInline(admin.TabularInline):
-    """Former names, written by the rename below (never edited by hand: a
-    closed year prints them)."""
-
-    model = BoardName
-    extra = 0
-    can_delete = False
-    fields = ["name", "short_name", "province", "valid_from", "valid_until", "inferred"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 class BoardAdminForm(forms.ModelForm):
     """A board's fields; a rename goes through ``board_rename`` from a date,
     so that the old name stays for the years before it."""
@@ -216,7 +203,6 @@ class BoardAdminForm(forms.ModelForm):
 class BoardAdmin(ScopedAdmin):
     scope = staticmethod(permissions.boards_visible_to)
     form = BoardAdminForm
-    inlines = [BoardNameInline]
     list_display = ["short_name", "name", "province", "zone_kinds_display"]
     list_filter = [
         "province",
@@ -236,12 +222,35 @@ class BoardAdmin(ScopedAdmin):
         # overwritten: closed years print the old one.
         if obj is None:
             return ("name_inferred", "name_source")
-        return ("name", "short_name", "province", "name_inferred", "name_source")
+        return (
+            "name",
+            "short_name",
+            "province",
+            "name_inferred",
+            "name_source",
+            "former_names",
+        )
+
+    @admin.display(description=_("former board names"))
+    def former_names(self, obj):
+        # Written by the rename below, never edited: closed years print them.
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} ({}) - {}",
+                (
+                    (n.name, n.short_name, n.valid_until.strftime("%d/%m/%Y"))
+                    for n in obj.past_names.order_by("valid_until")
+                ),
+            )
+            or "—"
+        )
 
     def get_fields(self, request, obj=None):
         fields = [*BoardAdminForm.Meta.fields, "name_inferred", "name_source"]
         if obj is not None:
             fields += [
+                "former_names",
                 "rename_from",
                 "new_name",
                 "new_short_name",

@@ -23,10 +23,6 @@ def _post(board, **rename) -> dict:
         "province": board.province,
         "manages_kcn": "on",
         "note": "",
-        "past_names-TOTAL_FORMS": "0",
-        "past_names-INITIAL_FORMS": "0",
-        "past_names-MIN_NUM_FORMS": "0",
-        "past_names-MAX_NUM_FORMS": "1000",
     }
     return data | rename
 
