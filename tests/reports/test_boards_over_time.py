@@ -166,7 +166,7 @@ def test_a_rename_reaching_into_a_closed_year_is_refused(demo):
             valid_from=dt.date(2023, 6, 1),
             actor=None,
         )
-    assert "closed year 2023" in refused.value.messages[0]
+    assert "năm 2023 đã khóa sổ" in refused.value.messages[0]
     board.refresh_from_db()
     assert board.short_name == "KKT Dung Quất"
     assert BoardName.objects.count() == names
