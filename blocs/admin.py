@@ -9,7 +9,8 @@ from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -22,6 +23,7 @@ from blocs.models import (
     Bloc,
     BlocYear,
     Board,
+    BoardSuccession,
     Membership,
     Ministry,
     Official,
@@ -192,9 +194,60 @@ class BlocAdmin(ScopedAdmin):
         return ("ministry", "merged_into", "short_name")
 
 
+class BoardAdminForm(forms.ModelForm):
+    """A board's fields; a rename goes through ``board_rename`` from a date,
+    so that the old name stays for the years before it."""
+
+    rename_from = forms.DateField(
+        label=_("New name from"),
+        required=False,
+        help_text=_(
+            "To rename the board: the first day of the new name. Years before "
+            "it keep the old name; a closed year cannot be reached."
+        ),
+    )
+    new_name = forms.CharField(label=_("New official name"), required=False)
+    new_short_name = forms.CharField(label=_("New short name"), required=False)
+    new_province = forms.CharField(
+        label=_("New province"),
+        required=False,
+        help_text=_("Only when the board passes to another province."),
+    )
+    new_name_inferred = forms.BooleanField(label=_("inferred name"), required=False)
+
+    class Meta:
+        model = Board
+        fields = [
+            "name",
+            "short_name",
+            "province",
+            "manages_kcn",
+            "manages_kcx",
+            "manages_kkt",
+            "manages_kcnc",
+            "note",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        day = data.get("rename_from")
+        if day is None:
+            return data
+        if not data.get("new_name") or not data.get("new_short_name"):
+            raise forms.ValidationError(
+                _("A rename needs the new official name and the new short name.")
+            )
+        if self.instance.pk is not None:
+            refusal = services.board_rename_refusal(board=self.instance, valid_from=day)
+            if refusal is not None:
+                raise forms.ValidationError(refusal.messages)
+        return data
+
+
 @admin.register(Board)
 class BoardAdmin(ScopedAdmin):
     scope = staticmethod(permissions.boards_visible_to)
+    form = BoardAdminForm
     list_display = ["short_name", "name", "province", "zone_kinds_display"]
     list_filter = [
         "province",
@@ -209,6 +262,63 @@ class BoardAdmin(ScopedAdmin):
     def zone_kinds_display(self, obj):
         return ", ".join(obj.zone_kinds)
 
+    def get_readonly_fields(self, request, obj=None):
+        # A name is changed by a dated rename (the fields below), never
+        # overwritten: closed years print the old one.
+        if obj is None:
+            return ("name_inferred", "name_source")
+        return (
+            "name",
+            "short_name",
+            "province",
+            "name_inferred",
+            "name_source",
+            "former_names",
+        )
+
+    @admin.display(description=_("former board names"))
+    def former_names(self, obj):
+        # Written by the rename below, never edited: closed years print them.
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} ({}) - {}",
+                (
+                    (n.name, n.short_name, n.valid_until.strftime("%d/%m/%Y"))
+                    for n in obj.past_names.order_by("valid_until")
+                ),
+            )
+            or "—"
+        )
+
+    def get_fields(self, request, obj=None):
+        fields = [*BoardAdminForm.Meta.fields, "name_inferred", "name_source"]
+        if obj is not None:
+            fields += [
+                "former_names",
+                "rename_from",
+                "new_name",
+                "new_short_name",
+                "new_province",
+                "new_name_inferred",
+            ]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        if change and data.get("rename_from"):
+            services.board_rename(
+                board=obj,
+                name=data["new_name"],
+                short_name=data["new_short_name"],
+                province=data.get("new_province") or None,
+                inferred=data.get("new_name_inferred", False),
+                valid_from=data["rename_from"],
+                actor=request.user,
+            )
+            obj.refresh_from_db()
+
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return super().has_change_permission(request)
@@ -218,6 +328,38 @@ class BoardAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(BoardSuccession)
+class BoardSuccessionAdmin(ScopedAdmin):
+    """Who took over whom: read by the ministry's trends. Recorded by a
+    superuser (a merger is a government decision, not a bloc's)."""
+
+    scope = staticmethod(permissions.board_successions_visible_to)
+    list_display = ["predecessor", "successor", "kind", "date", "source"]
+    list_filter = ["kind"]
+    list_select_related = ["predecessor", "successor"]
+    autocomplete_fields = ["predecessor", "successor"]
+    search_fields = ["predecessor__name", "successor__name"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.board_succession_record(
+            predecessor=obj.predecessor,
+            successor=obj.successor,
+            date=obj.date,
+            kind=obj.kind,
+            source=obj.source,
+            actor=request.user,
+        )
 
 
 @admin.register(Official)

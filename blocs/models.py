@@ -8,6 +8,8 @@ The head and deputy are roles of a membership row, so "head equal to deputy"
 and "head not a member" cannot be stored at all.
 """
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
@@ -108,6 +110,12 @@ class Board(models.Model):
     name = models.CharField(_("official name"), max_length=255, unique=True)
     short_name = models.CharField(_("short name"), max_length=80, unique=True)
     province = models.CharField(_("province"), max_length=80)
+    name_inferred = models.BooleanField(
+        _("inferred name"),
+        default=False,
+        help_text=_("No public source gives this name; it is the portal's guess."),
+    )
+    name_source = models.CharField(_("source of the name"), max_length=255, blank=True)
     manages_kcn = models.BooleanField(_("industrial zones (KCN)"), default=False)
     manages_kcx = models.BooleanField(_("export-processing zones (KCX)"), default=False)
     manages_kkt = models.BooleanField(_("economic zones (KKT)"), default=False)
@@ -143,6 +151,114 @@ class Board(models.Model):
             (self.manages_kcnc, "KCNC"),
         ]
         return [code for on, code in flags if on]
+
+
+def year_end(year: int) -> dt.date:
+    """The day whose names a bloc-year prints: its last day. A year's pages,
+    exports and documents show each board as it was called then, and a
+    rename dated after it never reaches them."""
+    return dt.date(year, 12, 31)
+
+
+class BoardName(models.Model):
+    """A name a board bore before its current one (``Board.name``), between
+    two dates. The current name lives on the board itself, so a board never
+    renamed needs no row; ``board_rename`` moves the old name here."""
+
+    board = models.ForeignKey(
+        Board,
+        on_delete=models.CASCADE,
+        related_name="past_names",
+        verbose_name=_("board"),
+    )
+    name = models.CharField(_("official name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=80)
+    province = models.CharField(_("province"), max_length=80)
+    valid_from = models.DateField(
+        _("named so from"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when the name goes back to the board's beginning."),
+    )
+    valid_until = models.DateField(_("named so until"))
+    inferred = models.BooleanField(
+        _("inferred name"),
+        default=False,
+        help_text=_("No public source gives this name; it is the portal's guess."),
+    )
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("former board name")
+        verbose_name_plural = _("former board names")
+        ordering = ["board", "-valid_until"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="board_name_dates_in_order",
+                violation_error_message=_("The end date must not precede the start."),
+            ),
+            models.UniqueConstraint(
+                fields=["board", "valid_until"],
+                name="board_name_one_per_end",
+                violation_error_message=_("This board already has a name ending then."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BoardSuccession(models.Model):
+    """One board taking over (part of) another's work from a date: a merger
+    (the predecessor ceases, Resolution 202/2025/QH15 merged provinces on
+    1/7/2025), a split (one predecessor, several successors) or a
+    reorganisation under a new board. The ministry's trends follow a board
+    through these rows to its predecessors' figures."""
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", _("Merged into")
+        SPLIT = "split", _("Split into")
+        RENAME = "rename", _("Replaced by")
+
+    predecessor = models.ForeignKey(
+        Board,
+        on_delete=models.PROTECT,
+        related_name="successions",
+        verbose_name=_("predecessor"),
+    )
+    successor = models.ForeignKey(
+        Board,
+        on_delete=models.PROTECT,
+        related_name="predecessions",
+        verbose_name=_("successor"),
+    )
+    date = models.DateField(_("effective from"))
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.MERGE
+    )
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("board succession")
+        verbose_name_plural = _("board successions")
+        ordering = ["date", "successor", "predecessor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"],
+                name="board_succession_unique",
+                violation_error_message=_("This succession is already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("successor")),
+                name="board_succession_not_itself",
+                violation_error_message=_("A board cannot succeed itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
 
 
 class BlocYear(models.Model):

@@ -6,7 +6,16 @@ querysets, so scope is enforced on data, not only hidden in menus.
 
 from django.db.models import QuerySet
 
-from blocs.models import Bloc, BlocYear, Board, Membership, Ministry, Official, User
+from blocs.models import (
+    Bloc,
+    BlocYear,
+    Board,
+    BoardSuccession,
+    Membership,
+    Ministry,
+    Official,
+    User,
+)
 
 
 def is_secretariat(user) -> bool:
@@ -105,6 +114,13 @@ def can_change_bloc_year(user, bloc_year: BlocYear) -> bool:
     return user.is_superuser or (
         is_secretariat(user) and bloc_year.bloc_id == user.bloc_id
     )
+
+
+def board_successions_visible_to(user) -> QuerySet[BoardSuccession]:
+    """Mergers and splits of boards are public, like their names."""
+    if sees_everything(user) or is_secretariat(user):
+        return BoardSuccession.objects.all()
+    return BoardSuccession.objects.none()
 
 
 def officials_visible_to(user) -> QuerySet[Official]:

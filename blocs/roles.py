@@ -35,6 +35,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "blocs.view_official",
         "blocs.add_official",
         "blocs.change_official",
+        "blocs.view_boardname",
+        "blocs.view_boardsuccession",
     },
     User.Role.BOARD_OFFICER: set(),
     User.Role.MINISTRY_VIEWER: {
@@ -44,6 +46,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "blocs.view_blocyear",
         "blocs.view_membership",
         "blocs.view_official",
+        "blocs.view_boardname",
+        "blocs.view_boardsuccession",
     },
 }
 

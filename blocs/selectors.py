@@ -1,19 +1,25 @@
 """Scoped, optimised reads for the blocs pages."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.contrib.admin.models import LogEntry
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from blocs.models import (
     AuditEvent,
     Bloc,
     BlocYear,
+    Board,
+    BoardName,
+    BoardSuccession,
     Membership,
     Ministry,
     Official,
     User,
+    year_end,
 )
 from blocs.permissions import (
     bloc_years_visible_to,
@@ -22,12 +28,33 @@ from blocs.permissions import (
 )
 
 
+def names_covering_year(year_ref) -> Q:
+    """Former names that a year's pages print: borne on the year's last day
+    (``year_end``), with the year an expression (an ``OuterRef``), so that a
+    list of many years names each board as in its own year in SQL."""
+    return (Q(valid_from__isnull=True) | Q(valid_from__year__lte=year_ref)) & (
+        Q(valid_until__year__gt=year_ref)
+        | Q(valid_until__year=year_ref, valid_until__month=12, valid_until__day=31)
+    )
+
+
+def dated_board_field(field: str, *, board: str, year: str) -> Coalesce:
+    """An expression: the ``field`` (``name`` or ``short_name``) the board at
+    path ``board`` bore in the year at path ``year`` of the same row, for
+    annotations (no query of its own)."""
+    former = BoardName.objects.filter(
+        names_covering_year(OuterRef(year)), board=OuterRef(board)
+    ).order_by("-valid_until")
+    return Coalesce(Subquery(former.values(field)[:1]), F(f"{board}__{field}"))
+
+
 def _leader(role: str, bloc_year_ref: str = "pk") -> Subquery:
-    """The short name of the board holding ``role`` in the outer row's year."""
+    """The short name of the board holding ``role`` in the outer row's year,
+    as it was called that year."""
     return Subquery(
-        Membership.objects.filter(bloc_year=OuterRef(bloc_year_ref), role=role).values(
-            "board__short_name"
-        )[:1]
+        Membership.objects.filter(bloc_year=OuterRef(bloc_year_ref), role=role)
+        .annotate(dated=dated_board_field("short_name", board="board", year="year"))
+        .values("dated")[:1]
     )
 
 
@@ -96,6 +123,92 @@ def board_heads_on(*, board_ids, day: dt.date) -> dict[int, Official]:
     for official in rows.order_by("board_id", "-valid_from", "pk"):
         heads.setdefault(official.board_id, official)
     return heads
+
+
+# Boards over time -------------------------------------------------------------
+
+
+def past_names_of(*, board_ids: Iterable[int]) -> dict[int, list[BoardName]]:
+    """Every former name of the boards, by board id, latest first (one query)."""
+    names: dict[int, list[BoardName]] = {}
+    rows = BoardName.objects.filter(board_id__in=set(board_ids)).order_by(
+        "board_id", "-valid_until"
+    )
+    for row in rows:
+        names.setdefault(row.board_id, []).append(row)
+    return names
+
+
+def board_name_on(
+    board_id: int, day: dt.date, past: dict[int, list[BoardName]]
+) -> BoardName | None:
+    """The former name the board bore on ``day`` (from ``past_names_of``),
+    or None when it already bore its current one."""
+    for row in past.get(board_id, ()):
+        if row.valid_until >= day and (row.valid_from is None or row.valid_from <= day):
+            return row
+    return None
+
+
+def boards_named_in_years(pairs: Iterable[tuple[Board, int]]) -> None:
+    """Give each loaded board the name it bore in its year (one query for any
+    number of boards and years): ``name``, ``short_name`` and ``province``
+    become that year's, ``name_inferred`` says whether a source gives it. For pages,
+    exports and documents of a year, which read and never save these
+    instances; a rename dated after a year thus never reaches it."""
+    pairs = [(board, year) for board, year in pairs if board is not None]
+    past = past_names_of(board_ids=[board.pk for board, _year in pairs])
+    for board, year in pairs:
+        if not hasattr(board, "current_name"):
+            board.current_name = board.name
+            board.current_short_name = board.short_name
+            board.current_name_inferred = board.name_inferred
+            board.current_province = board.province
+        row = board_name_on(board.pk, year_end(year), past) if past else None
+        board.name = row.name if row else board.current_name
+        board.short_name = row.short_name if row else board.current_short_name
+        board.name_inferred = row.inferred if row else board.current_name_inferred
+        board.province = row.province if row else board.current_province
+
+
+def boards_named_in(boards: Iterable[Board], *, year: int) -> None:
+    """``boards_named_in_years`` for boards all of one year."""
+    boards_named_in_years((board, year) for board in boards)
+
+
+def board_short_names_in_years(pairs: Iterable[tuple[int, int]]) -> dict:
+    """{(board id, year): the board's short name that year} (two queries),
+    for reads that fetched ids rather than boards."""
+    pairs = set(pairs)
+    ids = {board_id for board_id, _year in pairs}
+    current = dict(Board.objects.filter(pk__in=ids).values_list("pk", "short_name"))
+    past = past_names_of(board_ids=ids)
+    names = {}
+    for board_id, year in pairs:
+        row = board_name_on(board_id, year_end(year), past)
+        names[(board_id, year)] = row.short_name if row else current.get(board_id)
+    return names
+
+
+def board_lineage(*, board_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For each board, itself and every board it took over, directly or
+    through a chain of mergers and splits (one query: the table of
+    successions is small, walked in memory)."""
+    parents: dict[int, set[int]] = {}
+    for predecessor, successor in BoardSuccession.objects.values_list(
+        "predecessor_id", "successor_id"
+    ):
+        parents.setdefault(successor, set()).add(predecessor)
+    lineage: dict[int, set[int]] = {}
+    for board_id in board_ids:
+        seen, todo = {board_id}, [board_id]
+        while todo:
+            for parent in parents.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        lineage[board_id] = seen
+    return lineage
 
 
 WRITES_WINDOW = 1000

@@ -15,6 +15,8 @@ from blocs.models import (
     Bloc,
     BlocYear,
     Board,
+    BoardName,
+    BoardSuccession,
     Membership,
     Ministry,
     Official,
@@ -176,6 +178,125 @@ def stated_date_check(
     now = timezone.now()
     if stated > (now if isinstance(stated, dt.datetime) else timezone.localdate()):
         raise ValidationError(_("A date stated from paper cannot be in the future."))
+
+
+def board_rename_refusal(
+    *, board: Board, valid_from: dt.date
+) -> ValidationError | None:
+    """Why ``board`` cannot take a new name from ``valid_from``, or None:
+    the rename service and the admin's form ask the same question."""
+    closed = (
+        Membership.objects.filter(
+            board=board,
+            bloc_year__status=BlocYear.Status.CLOSED,
+            year__gte=valid_from.year,
+        )
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    if closed is not None:
+        return ValidationError(
+            _(
+                "%(board)s took part in the closed year %(year)s: a new name can "
+                "only take effect after it (from 1/1/%(next)s)."
+            ),
+            params={"board": board.name, "year": closed, "next": closed + 1},
+        )
+    latest = board.past_names.order_by("-valid_until").first()
+    if latest is not None and valid_from <= latest.valid_until:
+        return ValidationError(
+            _("The board already bore its current name on %(date)s."),
+            params={"date": latest.valid_until.strftime("%d/%m/%Y")},
+        )
+    return None
+
+
+@transaction.atomic
+def board_rename(
+    *,
+    board: Board,
+    name: str,
+    short_name: str,
+    valid_from: dt.date,
+    actor: User | None,
+    province: str | None = None,
+    inferred: bool = False,
+    source: str = "",
+) -> Board:
+    """Give ``board`` a new name from ``valid_from``, keeping the old one for
+    the days before (a ``BoardName`` row), audited; ``province`` when the
+    board passes to another province (a merger of provinces). A rename reaching back
+    into a closed year is refused: that year's pages, exports and documents
+    keep the name they were closed with."""
+    board = Board.objects.select_for_update().get(pk=board.pk)
+    refusal = board_rename_refusal(board=board, valid_from=valid_from)
+    if refusal is not None:
+        raise refusal
+    latest = board.past_names.order_by("-valid_until").first()
+    old = {
+        "name": board.name,
+        "short_name": board.short_name,
+        "province": board.province,
+    }
+    former = BoardName(
+        board=board,
+        name=board.name,
+        short_name=board.short_name,
+        province=board.province,
+        valid_from=latest.valid_until + dt.timedelta(days=1) if latest else None,
+        valid_until=valid_from - dt.timedelta(days=1),
+        inferred=board.name_inferred,
+        source=board.name_source,
+    )
+    former.full_clean()
+    former.save()
+    board.name, board.short_name = name, short_name
+    board.name_inferred, board.name_source = inferred, source
+    board.province = province or board.province
+    board.full_clean()
+    board.save(
+        update_fields=["name", "short_name", "province", "name_inferred", "name_source"]
+    )
+    audit_record(
+        actor=actor,
+        action="board.rename",
+        obj=board,
+        changes={
+            "name": [old["name"], name],
+            "short_name": [old["short_name"], short_name],
+            "province": [old["province"], board.province],
+            "valid_from": valid_from.isoformat(),
+        },
+    )
+    return board
+
+
+@transaction.atomic
+def board_succession_record(
+    *,
+    predecessor: Board,
+    successor: Board,
+    date: dt.date,
+    kind: str = BoardSuccession.Kind.MERGE,
+    actor: User | None,
+    source: str = "",
+) -> BoardSuccession:
+    """Record that ``successor`` took over ``predecessor``'s work from
+    ``date`` (idempotent), audited."""
+    lookup = {"predecessor": predecessor, "successor": successor}
+    fields = {"date": date, "kind": kind, "source": source}
+    found = BoardSuccession.objects.filter(**lookup).first()
+    if found is not None and all(getattr(found, k) == v for k, v in fields.items()):
+        return found
+    succession = _upsert(BoardSuccession, lookup, fields)
+    audit_record(
+        actor=actor,
+        action="board.succession",
+        obj=succession,
+        changes={k: str(v) for k, v in fields.items()},
+    )
+    return succession
 
 
 @transaction.atomic

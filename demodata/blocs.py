@@ -11,7 +11,7 @@ import datetime as dt
 from django.contrib.auth.hashers import check_password
 
 from blocs import services, two_factor
-from blocs.models import BlocYear, Membership, User
+from blocs.models import BlocYear, Board, Membership, User
 
 KCN, KCX, KKT, KCNC = "kcn", "kcx", "kkt", "kcnc"
 MEMBER, HEAD, DEPUTY = (
@@ -597,11 +597,17 @@ BOARD_OFFICERS = [
 def load(*, stdout) -> None:
     ministries = {m["short_name"]: services.ministry_upsert(**m) for m in MINISTRIES}
     boards = {}
+    renamed = set(
+        Board.objects.filter(past_names__isnull=False).values_list(
+            "short_name", flat=True
+        )
+    )
     for short, name, province, kinds, note in BOARDS:
+        # A board renamed since (demodata.merger) keeps its new name.
+        named = {} if short in renamed else {"name": name, "province": province}
         boards[short] = services.board_upsert(
             short_name=short,
-            name=name,
-            province=province,
+            **named,
             note=note,
             **{f"manages_{k}": k in kinds for k in (KCN, KCX, KKT, KCNC)},
         )

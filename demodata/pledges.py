@@ -1,8 +1,9 @@
 """Demo of the reporting cycle: an illustrative current year (2026) of the
 Tây Nguyên và Duyên hải miền Trung bloc, open for reporting, so that a board
 officer who logs in after `make run` has a pledge to sign and a form to fill.
-Its members are those of seed 003/004; nothing else about 2026 comes from a
-seed, which the year's note says. Idempotent like the rest of load_demo."""
+Its members are the boards of seed 003/004 that outlived the 2025 merger of
+provinces (demodata.merger); nothing else about 2026 comes from a seed,
+which the year's note says. Idempotent like the rest of load_demo."""
 
 import datetime as dt
 
@@ -10,7 +11,8 @@ from django.utils import timezone
 
 from blocs import services as bloc_services
 from blocs.models import Bloc, BlocYear, Board
-from demodata.blocs import TN_DHMT, TN_DHMT_MEMBERS
+from demodata.blocs import TN_DHMT
+from demodata.merger import TN_DHMT_MEMBERS_2026
 from pledges import services
 from pledges.models import Pledge
 
@@ -43,7 +45,7 @@ def load(*, stdout) -> None:
         reporting_deadline=timezone.localdate() + dt.timedelta(days=60),
         note="Năm minh họa cho bản demo (không lấy từ nguồn): mở báo cáo để thử.",
     )
-    for board in Board.objects.filter(short_name__in=TN_DHMT_MEMBERS):
+    for board in Board.objects.filter(short_name__in=TN_DHMT_MEMBERS_2026):
         bloc_services.membership_set(
             bloc_year=bloc_year, board=board, confirmed=False, source="demo"
         )

@@ -23,6 +23,7 @@ from import_export.resources import Diff
 from import_export.results import RowResult
 
 from blocs.models import Bloc, BlocYear, Membership
+from blocs.selectors import boards_named_in_years, dated_board_field
 from pledges import units
 from pledges.models import ExchangeRate, Indicator, Submission, Value
 from pledges.permissions import submissions_visible_to
@@ -162,6 +163,15 @@ def _key_field(attribute: str, column: str, widget=None) -> fields.Field:
     )
 
 
+EXPORT_ORDER = [
+    "submission__bloc_year__bloc__short_name",
+    "submission__bloc_year__year",
+    "board_dated",
+    "indicator__order",
+    "indicator__code",
+]
+
+
 class ValueResource(resources.ModelResource):
     bloc = _key_field("submission__bloc_year__bloc__short_name", "bloc")
     year = _key_field("submission__bloc_year__year", "year", YearCell())
@@ -223,23 +233,34 @@ class ValueResource(resources.ModelResource):
     def _scoped(self, queryset: QuerySet[Value]) -> QuerySet[Value]:
         if self.user is None:
             return queryset.none()
-        return queryset.filter(
-            submission__in=submissions_visible_to(self.user)
-        ).select_related(
-            "submission__bloc_year__bloc", "submission__board", "indicator"
+        return (
+            queryset.filter(submission__in=submissions_visible_to(self.user))
+            .select_related(
+                "submission__bloc_year__bloc", "submission__board", "indicator"
+            )
+            .annotate(
+                # A year's rows name the board as it was called that year: a
+                # rename never rewrites a closed year's export.
+                board_dated=dated_board_field(
+                    "short_name",
+                    board="submission__board",
+                    year="submission__bloc_year__year",
+                )
+            )
         )
+
+    def dehydrate_board(self, value: Value) -> str:
+        short_name = getattr(value, "board_dated", None)
+        if short_name is None:
+            short_name = value.submission.board.short_name
+        return self.fields["board"].widget.render(short_name)
 
     def get_queryset(self):
-        return self._scoped(Value.objects.all()).order_by(
-            "submission__bloc_year__bloc__short_name",
-            "submission__bloc_year__year",
-            "submission__board__short_name",
-            "indicator__order",
-            "indicator__code",
-        )
+        return self._scoped(Value.objects.all()).order_by(*EXPORT_ORDER)
 
     def filter_export(self, queryset, **kwargs):
-        return self._scoped(queryset)
+        # Rows in the order of the year's names, whatever the list's order.
+        return self._scoped(queryset).order_by(*EXPORT_ORDER)
 
     # Import --------------------------------------------------------------
 
@@ -405,6 +426,8 @@ class ValueResource(resources.ModelResource):
         ):
             sub.bloc_year = years[sub.bloc_year_id]
             submissions[sub.pk] = sub
+        # Rows name boards as the export does: as they were called that year.
+        boards_named_in_years((s.board, s.bloc_year.year) for s in submissions.values())
         for value in Value.objects.filter(submission__in=list(submissions)):
             sub = submissions[value.submission_id]
             value.submission = sub

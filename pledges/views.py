@@ -16,6 +16,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from blocs.selectors import boards_named_in
 from pledges import selectors, services
 from pledges.forms import EvidenceForm, ReportForm
 from pledges.models import Pledge
@@ -98,6 +99,7 @@ def _report_page(
     the results a submit would leave empty, to confirm."""
     if table is None:
         table = _table(submission, form)
+    boards_named_in([submission.board], year=submission.bloc_year.year)
     return render(
         request,
         "pledges/submission_form.html",

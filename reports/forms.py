@@ -33,9 +33,25 @@ class OverviewFilterForm(forms.Form):
     indicator = forms.ChoiceField(
         label=_("Chart"), required=False, choices=CHART_INDICATORS
     )
+    board = forms.TypedChoiceField(
+        label=_("Chart of one board (with its predecessors)"),
+        required=False,
+        coerce=int,
+    )
 
-    def __init__(self, data, *, years: list[int], regions: list[str]):
+    def __init__(
+        self,
+        data,
+        *,
+        years: list[int],
+        regions: list[str],
+        boards: list[tuple[int, str]] = (),
+    ):
         super().__init__(data)
+        self.fields["board"].choices = [
+            ("", _("Every bloc")),
+            *[(str(pk), name) for pk, name in boards],
+        ]
         self.fields["year"].choices = [("", _("All years")), *_year_choices(years)]
         self.fields["region"].choices = [
             ("", _("All regions")),

@@ -9,9 +9,17 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from blocs.models import Bloc, BlocYear, User
-from blocs.permissions import bloc_years_visible_to, blocs_visible_to
-from blocs.selectors import bloc_years_with_leaders
+from blocs.models import Bloc, BlocYear, Board, User
+from blocs.permissions import (
+    bloc_years_visible_to,
+    blocs_visible_to,
+    boards_visible_to,
+)
+from blocs.selectors import (
+    bloc_years_with_leaders,
+    board_lineage,
+    dated_board_field,
+)
 from pledges import calc
 from pledges.models import Indicator, Submission, Value
 from reports.models import Publication
@@ -217,6 +225,48 @@ def totals_over_years(
     return sorted(years), sorted(series.values(), key=lambda s: s[0])
 
 
+def board_choices(*, user: User) -> list[tuple[int, str]]:
+    """The boards the overview's chart can follow (one query)."""
+    return list(
+        boards_visible_to(user)
+        .order_by("province", "short_name", "pk")
+        .values_list("pk", "short_name")
+    )
+
+
+def board_totals_over_years(
+    *, user: User, code: str, board_id: int
+) -> tuple[list[int], list[tuple[str, dict[int, Decimal | None]]]]:
+    """One board's figures of one indicator per year, with those of every
+    board it took over (mergers, splits: ``BoardSuccession``) added in, so a
+    successor's history goes back through its predecessors: (years, [(label,
+    {year: total})]). Three queries, summed in the database."""
+    lineage = board_lineage(board_ids=[board_id])[board_id]
+    names = dict(Board.objects.filter(pk__in=lineage).values_list("pk", "short_name"))
+    if board_id not in names:
+        return [], []
+    rows = (
+        _counted_values(bloc_years_visible_to(user).values("pk"), [code])
+        .filter(submission__board__in=lineage)
+        .values("submission__bloc_year__year")
+        .annotate(total=Sum("actual"))
+        .order_by()
+        .values_list("submission__bloc_year__year", "total")
+    )
+    totals: dict[int, Decimal | None] = {}
+    for year, total in rows:
+        if total is not None:
+            totals[year] = _exact(totals.get(year, Decimal(0)) + total)
+    label = names[board_id]
+    others = sorted(name for pk, name in names.items() if pk != board_id)
+    if others:
+        label = _("%(board)s with %(predecessors)s") % {
+            "board": label,
+            "predecessors": ", ".join(others),
+        }
+    return sorted(totals), [(label, totals)]
+
+
 @dataclass
 class Column:
     code: str
@@ -314,8 +364,13 @@ def bloc_comparison(
             round__kind__in=award_kinds,
             elected=True,
         )
-        .order_by("round__bloc_year_id", "score_rank", "board__short_name")
-        .values_list("round__bloc_year_id", "round__kind", "board__short_name")
+        .annotate(
+            dated=dated_board_field(
+                "short_name", board="board", year="round__bloc_year__year"
+            )
+        )
+        .order_by("round__bloc_year_id", "score_rank", "dated")
+        .values_list("round__bloc_year_id", "round__kind", "dated")
     ):
         if short not in nominations[bloc_year_id][kind]:
             nominations[bloc_year_id][kind].append(short)

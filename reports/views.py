@@ -227,12 +227,23 @@ def overview(request):
 
     def build():
         years, regions = selectors.filter_choices(user=request.user)
-        form = OverviewFilterForm(request.GET, years=years, regions=regions)
+        form = OverviewFilterForm(
+            request.GET,
+            years=years,
+            regions=regions,
+            boards=selectors.board_choices(user=request.user),
+        )
         region = form.value("region", "")
         code = form.value("indicator", CHART_INDICATORS[0][0])
-        chart_years, series = selectors.totals_over_years(
-            user=request.user, code=code, region=region
-        )
+        board = form.value("board")
+        if board:
+            chart_years, series = selectors.board_totals_over_years(
+                user=request.user, code=code, board_id=board
+            )
+        else:
+            chart_years, series = selectors.totals_over_years(
+                user=request.user, code=code, region=region
+            )
         context = {
             "form": form,
             "blocs": selectors.bloc_years_list_for_overview(
@@ -243,6 +254,7 @@ def overview(request):
             ),
             "chart_label": dict(CHART_INDICATORS)[code],
             "chart_svg": charts.years_chart_svg(chart_years, series),
+            "chart_board": bool(board),
             "cross_bloc": sees_everything(request.user),
         }
         html = render_to_string("reports/includes/_overview_body.html", context)

@@ -358,6 +358,13 @@ ADMIN_MODELS |= {
         "secretariat": READ_NO_DELETE | {"add": OK},
         "other_secretariat": READ_NO_DELETE | {"add": OK},
     },
+    # Mergers and splits of boards: public facts, recorded by a superuser.
+    "boardsuccession": {
+        "superuser": READ_NO_DELETE | {"add": OK},
+        "ministry": READ_NO_DELETE,
+        "secretariat": READ_NO_DELETE,
+        "other_secretariat": READ_NO_DELETE,
+    },
     # The archive is read-only for everyone.
     "publication": {
         "superuser": READ_NO_DELETE,
@@ -531,6 +538,12 @@ def _objects(world):
         )[0].pk,
         "yearsections": factories.sections(year).pk,
         "official": world.own_boards[0].officials.first().pk,
+        "boardsuccession": services.board_succession_record(
+            predecessor=world.own_boards[1],
+            successor=world.own_boards[0],
+            date=dt.date(2025, 7, 1),
+            actor=None,
+        ).pk,
         "ministry": world.own.ministry_id,
         "bloc": world.own.pk,
         "board": world.own_boards[0].pk,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from blocs.models import Bloc, BlocYear, Board, Membership
+from blocs.models import Bloc, BlocYear, Board, BoardName, BoardSuccession, Membership
 from reports.models import Publication
 from scoring.models import Candidate, VotingRound
 
@@ -69,12 +69,46 @@ class BlocSerializer(FastListMixin, serializers.ModelSerializer):
         }
 
 
+class DatedNameSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BoardName
+        fields = [
+            "name",
+            "short_name",
+            "province",
+            "valid_from",
+            "valid_until",
+            "inferred",
+        ]
+
+
+class PredecessorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BoardSuccession
+        fields = ["predecessor", "date", "kind"]
+
+
 class BoardSerializer(FastListMixin, serializers.ModelSerializer):
+    """A board with its current name and its dated former names (the name
+    to print for a year is the one borne on the year's last day), and the
+    boards it took over (the 2025 provincial mergers)."""
+
     zone_kinds = serializers.ListField(child=serializers.CharField())
+    former_names = DatedNameSerializer(many=True, source="past_names")
+    predecessors = PredecessorSerializer(many=True, source="predecessions")
 
     class Meta:
         model = Board
-        fields = ["id", "name", "short_name", "province", "zone_kinds"]
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "name_inferred",
+            "province",
+            "zone_kinds",
+            "former_names",
+            "predecessors",
+        ]
 
     @staticmethod
     def fast(board) -> dict:
@@ -82,8 +116,28 @@ class BoardSerializer(FastListMixin, serializers.ModelSerializer):
             "id": board.pk,
             "name": board.name,
             "short_name": board.short_name,
+            "name_inferred": board.name_inferred,
             "province": board.province,
             "zone_kinds": board.zone_kinds,
+            "former_names": [
+                {
+                    "name": n.name,
+                    "short_name": n.short_name,
+                    "province": n.province,
+                    "valid_from": n.valid_from and n.valid_from.isoformat(),
+                    "valid_until": n.valid_until.isoformat(),
+                    "inferred": n.inferred,
+                }
+                for n in board.past_names.all()
+            ],
+            "predecessors": [
+                {
+                    "predecessor": p.predecessor_id,
+                    "date": p.date.isoformat(),
+                    "kind": p.kind,
+                }
+                for p in board.predecessions.all()
+            ],
         }
 
 

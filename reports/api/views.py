@@ -5,7 +5,7 @@ fixed number of queries whatever the amount of data (tests/reports/test_api.py).
 
 from types import SimpleNamespace
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -17,12 +17,13 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from blocs.models import Membership
+from blocs.models import BoardName, BoardSuccession, Membership
 from blocs.permissions import (
     bloc_years_visible_to,
     blocs_visible_to,
     boards_visible_to,
 )
+from blocs.selectors import dated_board_field
 from pledges.models import Indicator, Submission
 from pledges.selectors import bloc_totals
 from reports.api import serializers as s
@@ -96,7 +97,19 @@ class BoardViewSet(ScopedViewSet):
     serializer_class = s.BoardSerializer
 
     def get_queryset(self):
-        return boards_visible_to(self.request.user).order_by("province", "name", "pk")
+        return (
+            boards_visible_to(self.request.user)
+            .prefetch_related(
+                Prefetch(
+                    "past_names", queryset=BoardName.objects.order_by("valid_until")
+                ),
+                Prefetch(
+                    "predecessions",
+                    queryset=BoardSuccession.objects.order_by("date", "pk"),
+                ),
+            )
+            .order_by("province", "name", "pk")
+        )
 
     def extra_filters(self, queryset, values):
         members = Membership.objects.all()
@@ -233,10 +246,13 @@ def attach_members(bloc_years: list) -> None:
     by_year: dict[int, list] = {b.pk: [] for b in bloc_years}
     for bloc_year_id, board_id, short, name, role in (
         Membership.objects.filter(bloc_year__in=list(by_year))
-        .order_by("board__short_name", "pk")
-        .values_list(
-            "bloc_year_id", "board_id", "board__short_name", "board__name", "role"
+        .annotate(
+            # Each year lists its members as they were called that year.
+            dated_short=dated_board_field("short_name", board="board", year="year"),
+            dated_name=dated_board_field("name", board="board", year="year"),
         )
+        .order_by("dated_short", "pk")
+        .values_list("bloc_year_id", "board_id", "dated_short", "dated_name", "role")
     ):
         by_year[bloc_year_id].append(
             SimpleNamespace(
@@ -259,11 +275,16 @@ def attach_candidates(rounds: list) -> None:
     by_round: dict[int, list] = {r.pk: [] for r in rounds}
     for round_id, board_id, short, votes, share, rank, elected in (
         Candidate.objects.filter(round__in=list(by_round))
-        .order_by("-elected", "score_rank", "board__short_name", "pk")
+        .annotate(
+            dated_short=dated_board_field(
+                "short_name", board="board", year="round__bloc_year__year"
+            )
+        )
+        .order_by("-elected", "score_rank", "dated_short", "pk")
         .values_list(
             "round_id",
             "board_id",
-            "board__short_name",
+            "dated_short",
             "votes",
             "share",
             "score_rank",

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from blocs.awards import AWARD_CODES, award, award_name
 from blocs.models import BlocYear, Board, Membership
-from blocs.selectors import ministry_on
+from blocs.selectors import boards_named_in, ministry_on
 from blocs.templatetags.vn import num
 from pledges.models import Indicator, Submission, Value
 from pledges.selectors import bloc_totals
@@ -38,6 +38,7 @@ def _leaders(bloc_year: BlocYear) -> tuple[Board | None, Board | None]:
         .select_related("board")
         .order_by("role")
     }
+    boards_named_in(roles.values(), year=bloc_year.year)
     return roles.get(Membership.Role.HEAD), roles.get(Membership.Role.DEPUTY)
 
 
@@ -50,6 +51,7 @@ def vn_key(text: str) -> str:
 
 def _members(bloc_year: BlocYear) -> list[Board]:
     boards = [m.board for m in bloc_year.memberships.select_related("board")]
+    boards_named_in(boards, year=bloc_year.year)  # the year's names, not today's
     return sorted(boards, key=lambda b: (vn_key(b.province), vn_key(b.name)))
 
 
@@ -130,7 +132,11 @@ def _rounds(bloc_year: BlocYear, kinds=None) -> list[VotingRound]:
     rounds = bloc_year.voting_rounds.filter(status=VotingRound.Status.CLOSED)
     if kinds is not None:
         rounds = rounds.filter(kind__in=kinds)
-    return list(rounds.prefetch_related("candidates__board").order_by("pk"))
+    rounds = list(rounds.prefetch_related("candidates__board").order_by("pk"))
+    boards_named_in(
+        (c.board for r in rounds for c in r.candidates.all()), year=bloc_year.year
+    )
+    return rounds
 
 
 def _awards(bloc_year: BlocYear, ministry: str) -> list[dict]:
@@ -175,6 +181,9 @@ def _next_leaders(bloc_year: BlocYear) -> tuple[str, str]:
     head = deputy = None
     if following is not None:
         head, deputy = _leaders(following)
+        # Printed in this year's documents: this year's names, so that a
+        # rename in the next year leaves a closed year's documents alone.
+        boards_named_in([head, deputy], year=bloc_year.year)
     names = {"head": head.name if head else "", "deputy": deputy.name if deputy else ""}
     for kind in ("head", "deputy"):
         if names[kind]:
@@ -202,6 +211,7 @@ def _place(bloc_year: BlocYear, head: Board | None) -> str:
     """The conference's province, else the host's or the head's; a year not
     yet led (an open year) takes the last head's province."""
     host = bloc_year.host
+    boards_named_in([host], year=bloc_year.year)  # its province that year
     place = _province(bloc_year.conference_place) or (
         _province(host.province) if host else ""
     )
@@ -218,6 +228,8 @@ def _place(bloc_year: BlocYear, head: Board | None) -> str:
             .order_by("-bloc_year__year")
             .first()
         )
+        if last is not None:
+            boards_named_in([last.board], year=last.year)
         place = _province(last.board.province) if last else ""
     return place
 

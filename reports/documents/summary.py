@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from blocs.fund.selectors import fund_report
 from blocs.models import BlocYear
+from blocs.selectors import boards_named_in
 from blocs.templatetags.vn import num
 from pledges import calc
 from pledges.models import ExchangeRate, Indicator, Submission
@@ -36,6 +37,12 @@ from scoring.models import Score
 # (Decree 30 leaves the body to the issuer; the ministry's guidance asks for
 # results, shortcomings and causes, lessons, next year's directions).
 SUMMARY_SECTIONS = ["results", "shortcomings", "lessons", "directions"]
+
+
+def _host_name(bloc_year: BlocYear) -> str:
+    host = bloc_year.host
+    boards_named_in([host], year=bloc_year.year)
+    return host.name if host else ""
 
 
 def build_summary(bloc_year: BlocYear, *, issue_day=None) -> dict:
@@ -83,7 +90,13 @@ def build_summary(bloc_year: BlocYear, *, issue_day=None) -> dict:
     # Figures typed in the other currency were converted with it: the
     # reader of the totals must be able to redo the arithmetic.
     rate = ExchangeRate.objects.filter(bloc_year=bloc_year).first()
-    scores = Score.objects.filter(bloc_year=bloc_year).select_related("board")
+    scores = list(
+        Score.objects.filter(bloc_year=bloc_year)
+        .select_related("board")
+        .order_by("rank", "board__name")
+    )
+    boards_named_in((s.board for s in scores), year=bloc_year.year)
+    scores.sort(key=lambda s: (s.rank, s.board.name))  # the year's names
     next_head, next_deputy = _next_leaders(bloc_year)
     signer = leader_block(
         board=ctx["head_board"],
@@ -108,7 +121,7 @@ def build_summary(bloc_year: BlocYear, *, issue_day=None) -> dict:
         "members_count": len(members),
         "conference_date": short_date(bloc_year.conference_date),
         "conference_place": bloc_year.conference_place,
-        "host": bloc_year.host.name if bloc_year.host else "",
+        "host": _host_name(bloc_year),
         "approved_only": approved_only,
         "approved_count": approved,
         "tables": tables,
@@ -124,7 +137,7 @@ def build_summary(bloc_year: BlocYear, *, issue_day=None) -> dict:
         },
         "scores": [
             {"rank": s.rank, "board": s.board.short_name, "total": num(s.total)}
-            for s in scores.order_by("rank", "board__name")
+            for s in scores
         ],
         "awards": _awards(bloc_year, ctx["ministry"]),
         "fund": _fund(bloc_year),

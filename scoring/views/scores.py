@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from blocs.permissions import is_board_officer
+from blocs.selectors import boards_named_in
 from scoring.models import Criterion, Score
 from scoring.permissions import scores_visible_to
 from scoring.views.common import _bloc_year_get_for_user, _decimal
@@ -84,6 +85,7 @@ def _score_get_for_user(*, user, pk: int) -> Score:
 @login_required
 def score_detail(request, pk):
     score = _score_get_for_user(user=request.user, pk=pk)
+    boards_named_in([score.board], year=score.bloc_year.year)
     boards = score.bloc_year.memberships.count()
     return render(
         request,
@@ -118,6 +120,8 @@ def ranking(request, pk):
         .select_related("board")
         .order_by("rank", "board__short_name")
     )
+    boards_named_in((s.board for s in scores), year=bloc_year.year)
+    scores.sort(key=lambda s: (s.rank, s.board.short_name))  # the year's names
     rows = []
     for score in scores:
         points = {

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from blocs.selectors import boards_named_in
 from blocs.templatetags.vn import num
 from scoring import services
 from scoring.forms import BallotForm, ReceiptLookupForm
@@ -114,6 +115,8 @@ def round_detail(request, pk):
     after closing, the results and the published list of counted ballots."""
     voting_round = _round_get_for_user(user=request.user, pk=pk)
     candidates = list(voting_round.candidates.select_related("board"))
+    boards_named_in((c.board for c in candidates), year=voting_round.bloc_year.year)
+    candidates.sort(key=lambda c: (c.board.short_name, c.pk))  # the year's names
     if request.method != "POST":
         return _round_page(request, voting_round, candidates, None)
     if not can_vote(request.user, voting_round):

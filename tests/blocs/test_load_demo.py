@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 
 from blocs.models import Bloc, BlocYear, Membership
+from blocs.selectors import dated_board_field
 from demodata.blocs import DEMO_TOTP_SECRET
 from tests.demo import demo_loaded
 
@@ -28,10 +29,13 @@ def demo(loaded, db):
 
 
 def _members(short, year, **filters):
+    """The members' names as that year knew them (before the 2025 merger)."""
     return set(
         Membership.objects.filter(
             bloc_year__bloc__short_name=short, year=year, **filters
-        ).values_list("board__name", flat=True)
+        )
+        .annotate(dated=dated_board_field("name", board="board", year="year"))
+        .values_list("dated", flat=True)
     )
 
 

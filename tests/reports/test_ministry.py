@@ -394,10 +394,10 @@ def test_pages_run_a_fixed_number_of_queries(
     _grow(world, blocs, years)
     client = client_for(world.users["ministry"])
     client.get(OVERVIEW)  # another page: the cache's epoch is made once
-    # session, user, data version, epoch, cache; filter choices (2),
-    # bloc-years, publications, chart; storing the page (savepoint, count,
-    # lookup, insert, release).
-    with django_assert_max_num_queries(15):
+    # session, user, data version, epoch, cache; filter choices (2), the
+    # chart's boards, bloc-years, publications, chart; storing the page
+    # (savepoint, count, lookup, insert, release).
+    with django_assert_max_num_queries(16):
         response = client.get(OVERVIEW, {"indicator": "new-projects"})
     assert sum(len(e.years) for e in response.context["blocs"]) == blocs * years + 2
     # session, user, data version, epoch, cache; filter choices (2), default

@@ -8,6 +8,7 @@ from django.db import transaction
 # transaction. A new demo module adds one line here.
 DEMO_MODULES = [
     "demodata.blocs",
+    "demodata.merger",
     "demodata.pledges",
     "demodata.scoring",
     # Before reports, which closes 2023: a closed year's fund cannot change.
