@@ -400,6 +400,12 @@ ADMIN_OTHER = {
     "admin:pledges_value_import": {"ministry": FORBIDDEN, "*": OK},
     "admin:pledges_value_process_import": {"*": NOT_ALLOWED},  # POST only
     "admin:pledges_value_export": {"*": OK},
+    # A year's import template: for those who may import into that year.
+    "admin:pledges_value_import_template": {
+        "ministry": NOT_FOUND,
+        "other_secretariat": NOT_FOUND,
+        "*": OK,
+    },
     "admin:pledges_reportingyear_totals": REPORTING_PAGES,
     # A copy signed outside the portal: the year's secretariat uploads it.
     "admin:reports_publication_signed_copy": {
@@ -504,6 +510,10 @@ def _cases(world):
             "admin:pledges_reportingyear_totals",
         ):
             url = "/" + route.replace("<int:pk>", str(ids["reportingyear"]))
+            cases.append((name, url, ADMIN_OTHER[name]))
+            continue
+        if name == "admin:pledges_value_import_template":
+            url = "/" + route.replace("<int:bloc_year_id>", str(ids["blocyear"]))
             cases.append((name, url, ADMIN_OTHER[name]))
             continue
         if name == "admin:reports_publication_signed_copy":
