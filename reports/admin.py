@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from blocs.admin import BlocYearFilter, ScopedAdmin, year_plain
+from blocs.admin import BlocYearFilter, ScopedAdmin, YearAsLabelMixin, year_plain
 from blocs.permissions import bloc_years_visible_to, is_secretariat
 from pledges.admin.common import report_done, run_each
 from reports import services
@@ -208,7 +208,7 @@ def _publish_action(kind: str, label):
 
 
 @admin.register(DocumentYear)
-class DocumentYearAdmin(ScopedAdmin):
+class DocumentYearAdmin(YearAsLabelMixin, ScopedAdmin):
     """Each year's four documents: the latest published versions, an HTML
     preview and a draft PDF, and actions that publish a new version."""
 
