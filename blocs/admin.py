@@ -1,7 +1,11 @@
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import SetUnusablePasswordMixin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
@@ -11,8 +15,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -89,6 +93,21 @@ def action_confirmation(modeladmin, request, queryset, *, question):
 def year_plain(obj) -> str:
     """A year is a label, not a quantity: never "2.024"."""
     return str(obj.year)
+
+
+class YearAsLabelMixin:
+    """A change page showing a bloc-year's ``year`` read-only shows it as a
+    label too (the admin's own display grouped it: "2.024")."""
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None:
+            return list(dict.fromkeys(year_plain if f == "year" else f for f in fields))
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, year_plain] if obj is not None else readonly
 
 
 class BlocYearFilter(admin.RelatedOnlyFieldListFilter):
@@ -804,11 +823,28 @@ class UserCreationForm(RoleFormMixin, DjangoUserAdmin.add_form):
         fields = ("username",)
 
 
+class PasswordChangeForm(DjangoUserAdmin.change_password_form):
+    """Django appends its warning to the field's help as a plain English
+    string, out of reach of any catalogue: the whole help, translated."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("usable_password")
+        if field is not None:
+            field.help_text = format_html(
+                '{}<ul id="id_unusable_warning" class="messagelist">'
+                '<li class="warning">{}</li></ul>',
+                SetUnusablePasswordMixin.usable_password_help_text,
+                _("If disabled, the current password for this user will be lost."),
+            )
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
-    list_display = ["username", "get_full_name", "role", "bloc", "board", "is_active"]
+    change_password_form = PasswordChangeForm
+    list_display = ["username", "full_name", "role", "bloc", "board", "is_active"]
     list_filter = ["role", "is_active", "is_demo", "bloc"]
     list_select_related = ["bloc", "board"]
     autocomplete_fields = ["bloc", "board"]
@@ -822,6 +858,11 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("Role and scope"), {"fields": ("role", "bloc", "board")}),
     )
+
+    # The method's own name ("GET FULL NAME") was the column's header.
+    @admin.display(description=_("full name"), ordering="last_name")
+    def full_name(self, obj):
+        return obj.get_full_name()
 
     def save_model(self, request, obj, form, change):
         # Admin access and groups follow the role; the service keeps them in step.
@@ -856,3 +897,55 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Permissions are stored with English names made when their tables were
+# created ("Can add bloc"): the group page writes each in the active language
+# from its model's translated name instead.
+PERMISSION_ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+# Apps that name themselves after their label ("Otp_Totp").
+APP_NAMES = {
+    "otp_totp": _("Authenticator apps"),
+    "otp_static": _("Backup codes"),
+}
+
+
+def permission_label(permission) -> str:
+    content_type = permission.content_type
+    model = content_type.model_class()
+    if model is None:
+        return gettext(permission.name)
+    opts = model._meta
+    app = (
+        APP_NAMES.get(content_type.app_label)
+        or apps.get_app_config(content_type.app_label).verbose_name
+    )
+    # A third-party model's plain-string name is looked up in our catalogue.
+    model_name = gettext(str(opts.verbose_name))
+    action, _sep, rest = permission.codename.partition("_")
+    if action in PERMISSION_ACTIONS and rest == opts.model_name:
+        text = PERMISSION_ACTIONS[action] % {"model": model_name}
+    else:
+        text = gettext(permission.name)
+    return f"{app} | {model_name} | {text}"
+
+
+class PermissionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "permissions":
+            kwargs["form_class"] = PermissionsField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

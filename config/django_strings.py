@@ -31,6 +31,31 @@ DJANGO_STRINGS_MISSING_IN_VI = [
     gettext_noop("Enter a whole number."),
     gettext_noop("Enter a number."),
     gettext_noop("This field is required."),
+    # The admin's index, the user pages' help (Django 5.1+, not in vi yet).
+    gettext_noop("Change or view list link"),
+    gettext_noop("Add link"),
+    gettext_noop(
+        "After you’ve created a user, you’ll be able to edit more user options."  # noqa: RUF001
+    ),
+    gettext_noop(
+        "Whether the user will be able to authenticate using a password or not. "
+        "If disabled, they may still be able to authenticate using other backends, "
+        "such as Single Sign-On or LDAP."
+    ),
+    gettext_noop(
+        "Raw passwords are not stored, so there is no way to see the user’s "  # noqa: RUF001
+        "password."
+    ),
+]
+
+# Third-party models' names, shown in the admin and on the group page's
+# permissions (django-otp names its models in plain English strings).
+THIRD_PARTY_STRINGS = [
+    gettext_noop("Task Result"),
+    gettext_noop("Task Results"),
+    gettext_noop("TOTP device"),
+    gettext_noop("static device"),
+    gettext_noop("static token"),
 ]
 
 DJANGO_PLURALS_REPHRASED_IN_VI = [

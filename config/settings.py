@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     # Background tasks (django-tasks, the backport of Django 6's tasks
     # framework) kept in the database, run by `manage.py db_worker`.
     "django_tasks",
-    "django_tasks_db",
+    "config.apps.TasksDatabaseConfig",  # django_tasks_db, named in Vietnamese
     "blocs",
     "blocs.notifications",
     "blocs.fund",

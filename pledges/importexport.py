@@ -10,6 +10,7 @@ injection on export and unescaped on import, so a file round-trips.
 
 import copy
 import functools
+import io
 import logging
 from decimal import Decimal
 
@@ -18,11 +19,14 @@ from django.db.models import Q, QuerySet
 from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.resources import Diff
 from import_export.results import RowResult
+from openpyxl import Workbook
 
 from blocs.models import Bloc, BlocYear, Membership
+from blocs.permissions import is_secretariat
 from blocs.selectors import boards_named_in_years, dated_board_field
 from pledges import units
 from pledges.models import ExchangeRate, Indicator, Submission, Value
@@ -631,3 +635,80 @@ class ValueConfirmResource(ValueResource):
 
     class Meta(ValueResource.Meta):
         skip_diff = True
+
+
+# The template's columns, each explained on the import page: the import's
+# own columns (KEY_COLUMNS, EXPORT_ONLY, IMPORTED_FIELDS) with the board's
+# name added after its short name, to read, like the indicator's.
+TEMPLATE_HELP = {
+    "bloc": gettext_lazy(
+        "The bloc's short name. Keep it as it is: it finds the year's reports."
+    ),
+    "year": gettext_lazy("The year, four digits (2024). Keep it as it is."),
+    "board": gettext_lazy(
+        "The board's short name, as in the list of boards. Keep it as it is: "
+        "it finds the board's report."
+    ),
+    "board_name": gettext_lazy("The board's full name, to read; never imported."),
+    "indicator": gettext_lazy(
+        "The indicator's code in the year's catalogue. Keep it as it is: it "
+        "finds the row of the report."
+    ),
+    "indicator_name": gettext_lazy("The indicator's name, to read; never imported."),
+    "unit": gettext_lazy(
+        "The indicator's unit of measure, to read: type the figures in this unit."
+    ),
+    "plan": gettext_lazy(
+        "The plan (KH) registered for the year: a number cell, or a number "
+        "written with a point for decimals and no thousands separator "
+        "(2470.7); empty for none."
+    ),
+    "actual": gettext_lazy(
+        "The result achieved: a number like the plan; 1 or 0 for a yes/no "
+        "indicator; empty for not reported yet."
+    ),
+}
+
+
+def bloc_years_for_import(user) -> QuerySet[BlocYear]:
+    """The years whose reports ``user`` may import into, open ones only (a
+    closed year never changes): all for a superuser, the own bloc's for its
+    secretariat."""
+    years = BlocYear.objects.exclude(status=BlocYear.Status.CLOSED)
+    if user.is_active and user.is_superuser:
+        pass
+    elif user.is_active and is_secretariat(user):
+        years = years.filter(bloc=user.bloc_id)
+    else:
+        years = years.none()
+    return years.select_related("bloc").order_by("bloc__short_name", "-year")
+
+
+def import_template(*, bloc_year: BlocYear, user) -> bytes:
+    """An XLSX file to fill in and import: one row per board and indicator of
+    ``bloc_year``, in the columns the import reads, with the names, units and
+    current figures; imported unchanged, it changes nothing."""
+    resource = ValueResource(user=user)
+    rows = resource.get_queryset().filter(submission__bloc_year=bloc_year)
+    dataset = resource.export(queryset=rows, force_native_type=True)
+    # The same order as the export's rows (get_queryset orders them fully).
+    names = [
+        cell_escape(name)
+        for name in rows.values_list("submission__board__name", flat=True)
+    ]
+    dataset.insert_col(dataset.headers.index("board") + 1, names, header="board_name")
+    book = Workbook()
+    sheet = book.active
+    # A sheet's name may not hold []:*?/\ and has at most 31 characters.
+    title = f"{bloc_year.bloc.short_name} {bloc_year.year}"
+    sheet.title = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "data"
+    sheet.append(list(dataset.headers))
+    for row in dataset:
+        sheet.append(list(row))
+    for column, header in zip(sheet.iter_cols(max_row=1), dataset.headers, strict=True):
+        width = {"board_name": 40, "indicator_name": 50}.get(header, 14)
+        sheet.column_dimensions[column[0].column_letter].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

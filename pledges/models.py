@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blocs import awards
 from blocs.models import BlocYear, Board
+from blocs.templatetags.vn import figure
 from pledges import calc, units
 
 # Every figure fits here: 16 integer digits, 4 decimals (2.331,663 million USD).
@@ -579,7 +580,11 @@ class Value(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.code}: {self.actual}"
+        # What the review page's inline heads each row with: the name the
+        # board knows and the figure as its kind writes it.
+        if self.indicator.kind == Indicator.Kind.TEXT:
+            return self.indicator.name
+        return f"{self.indicator.name}: {figure(self.actual, self.indicator.kind)}"
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:

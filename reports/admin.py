@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from blocs.admin import (
     BlocYearFilter,
     ScopedAdmin,
+    YearAsLabelMixin,
     action_confirmation,
     year_plain,
 )
@@ -225,7 +226,7 @@ def _publish_action(kind: str, label):
 
 
 @admin.register(DocumentYear)
-class DocumentYearAdmin(ScopedAdmin):
+class DocumentYearAdmin(YearAsLabelMixin, ScopedAdmin):
     """Each year's four documents: the latest published versions, an HTML
     preview and a draft PDF, and actions that publish a new version."""
 

@@ -430,6 +430,12 @@ ADMIN_OTHER = {
     "admin:pledges_value_import": {"ministry": FORBIDDEN, "*": OK},
     "admin:pledges_value_process_import": {"*": NOT_ALLOWED},  # POST only
     "admin:pledges_value_export": {"*": OK},
+    # A year's import template: for those who may import into that year.
+    "admin:pledges_value_import_template": {
+        "ministry": NOT_FOUND,
+        "other_secretariat": NOT_FOUND,
+        "*": OK,
+    },
     "admin:pledges_reportingyear_totals": REPORTING_PAGES,
     # The year cockpit: read by whoever reads the year; its button (a
     # confirmation page, then a POST) only for the year's secretariat.
@@ -588,6 +594,10 @@ def _cases(world):
             cases.append(
                 (name, url.replace("<str:kind>", "signatures"), ADMIN_OTHER[name])
             )
+            continue
+        if name == "admin:pledges_value_import_template":
+            url = "/" + route.replace("<int:bloc_year_id>", str(ids["blocyear"]))
+            cases.append((name, url, ADMIN_OTHER[name]))
             continue
         if name == "admin:reports_publication_signed_copy":
             url = "/" + route.replace("<int:pk>", str(ids["publication"]))

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from blocs.admin import BlocYearFilter, ScopedAdmin
 from blocs.models import AuditEvent
-from blocs.templatetags.vn import num
+from blocs.templatetags.vn import figure, num
 from pledges import permissions, selectors, services
 from pledges.admin.common import report_done, run_each
 from pledges.models import (
@@ -27,12 +27,30 @@ from pledges.models import (
 class ValueInline(admin.TabularInline):
     model = Value
     extra = 0
-    fields = ["indicator", "plan", "actual", "percent", "text", "note", "flagged"]
+    fields = [
+        "indicator",
+        "plan_shown",
+        "actual_shown",
+        "percent",
+        "text",
+        "note",
+        "flagged",
+    ]
     readonly_fields = fields
     can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("indicator")
+
+    # The stored Decimal would show its four places ("10,0000"): each figure
+    # is written as its indicator's kind writes it.
+    @admin.display(description=_("plan (KH)"))
+    def plan_shown(self, obj):
+        return figure(obj.plan, obj.indicator.kind)
+
+    @admin.display(description=_("actual"))
+    def actual_shown(self, obj):
+        return figure(obj.actual, obj.indicator.kind)
 
     @admin.display(description=_("Share of plan"))
     def percent(self, obj):
@@ -46,13 +64,45 @@ class ValueInline(admin.TabularInline):
         return False
 
 
+class IndicatorFiguresField(forms.ModelMultipleChoiceField):
+    """An indicator to check, shown as the board reads it: its name, unit and
+    the figures the selected reports hold for it (a code alone told the
+    secretariat nothing about what it was returning)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.figures: dict[int, list[tuple[str, Value]]] = {}
+
+    def label_from_instance(self, obj):
+        rows = self.figures.get(obj.pk, [])
+        shown = [_figure_text(value) for _board, value in rows]
+        if len(rows) > 1:
+            shown = [
+                f"{board}: {text}"
+                for (board, _v), text in zip(rows, shown, strict=True)
+            ]
+        unit = "" if obj.unit == Indicator.Unit.NONE else f" ({obj.get_unit_display()})"
+        return f"{obj.name}{unit} — {'; '.join(shown) or figure(None)}"
+
+
+def _figure_text(value: Value) -> str:
+    if value.indicator.kind == Indicator.Kind.TEXT:
+        return value.text or figure(None)
+    if value.indicator.has_plan:
+        return _("%(actual)s of a plan of %(plan)s") % {
+            "actual": figure(value.actual, value.indicator.kind),
+            "plan": figure(value.plan, value.indicator.kind),
+        }
+    return figure(value.actual, value.indicator.kind)
+
+
 class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for return"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=_("The board sees this reason at the top of its form."),
     )
-    indicators = forms.ModelMultipleChoiceField(
+    indicators = IndicatorFiguresField(
         label=_("Indicators to check"),
         queryset=Indicator.objects.none(),
         required=False,
@@ -205,9 +255,16 @@ class SubmissionAdmin(ScopedAdmin):
         queryset = queryset.select_related("bloc_year", "board")
         year_ids = {s.bloc_year_id for s in queryset}
         form = ReturnForm(request.POST if "apply" in request.POST else None)
-        form.fields["indicators"].queryset = Indicator.objects.filter(
-            bloc_year__in=year_ids
-        ).order_by("order")
+        field = form.fields["indicators"]
+        field.queryset = Indicator.objects.filter(bloc_year__in=year_ids).order_by(
+            "order"
+        )
+        for value in Value.objects.filter(submission__in=list(queryset)).select_related(
+            "indicator", "submission__board"
+        ):
+            field.figures.setdefault(value.indicator_id, []).append(
+                (value.submission.board.short_name, value)
+            )
         if "apply" in request.POST and form.is_valid():
             ids = [i.pk for i in form.cleaned_data["indicators"]]
             done = run_each(

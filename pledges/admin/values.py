@@ -9,8 +9,9 @@ import tempfile
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
@@ -19,8 +20,14 @@ from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
 from blocs.admin import BlocYearFilter, ScopedAdmin
 from blocs.permissions import is_secretariat, sees_everything
-from blocs.templatetags.vn import num
-from pledges.importexport import ValueConfirmResource, ValueResource
+from blocs.templatetags.vn import figure
+from pledges.importexport import (
+    TEMPLATE_HELP,
+    ValueConfirmResource,
+    ValueResource,
+    bloc_years_for_import,
+    import_template,
+)
 from pledges.models import Value
 from pledges.permissions import submissions_visible_to
 from pledges.services.importing import import_file_check
@@ -28,6 +35,13 @@ from pledges.services.importing import import_file_check
 logger = logging.getLogger(__name__)
 # How long a previewed file waits for its confirmation.
 IMPORT_FILE_MAX_AGE = 2 * 60 * 60
+
+
+def slugify_name(name: str) -> str:
+    """A file name safe in a header: ASCII letters, digits, dot and dash."""
+    return "".join(
+        c if c.isascii() and (c.isalnum() or c in ".-") else "-" for c in name
+    )
 
 
 def values_visible_to(user):
@@ -148,11 +162,11 @@ class ValueAdmin(ImportExportMixin, ScopedAdmin):
 
     @admin.display(description=gettext_lazy("plan (KH)"), ordering="plan")
     def plan_display(self, obj):
-        return num(obj.plan)
+        return figure(obj.plan, obj.indicator.kind)
 
     @admin.display(description=gettext_lazy("actual"), ordering="actual")
     def actual_display(self, obj):
-        return num(obj.actual)
+        return figure(obj.actual, obj.indicator.kind)
 
     @admin.display(description=gettext_lazy("bloc year"))
     def year(self, obj):
@@ -179,6 +193,45 @@ class ValueAdmin(ImportExportMixin, ScopedAdmin):
     confirm_form_class = ValueConfirmImportForm
     # The library's page shows each error's traceback; ours shows messages.
     import_template_name = "admin/pledges/value/import.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_template_view)
+        return [
+            path(
+                "import-template/<int:bloc_year_id>/",
+                view,
+                name="pledges_value_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request, bloc_year_id):
+        """The year's XLSX to fill in and import (see ``import_template``)."""
+        if not self.has_import_permission(request):
+            raise Http404
+        bloc_year = get_object_or_404(
+            bloc_years_for_import(request.user), pk=bloc_year_id
+        )
+        response = HttpResponse(
+            import_template(bloc_year=bloc_year, user=request.user),
+            content_type=(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            ),
+        )
+        name = f"import-{bloc_year.bloc.short_name}-{bloc_year.year}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{slugify_name(name)}"'
+        return response
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        if getattr(response, "context_data", None) is not None:
+            # Next to the upload: a template per year to start from, and
+            # what each column means.
+            response.context_data["template_years"] = list(
+                bloc_years_for_import(request.user)
+            )
+            response.context_data["column_help"] = list(TEMPLATE_HELP.items())
+        return response
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user}

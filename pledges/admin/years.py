@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from blocs.admin import ScopedAdmin, year_plain
+from blocs.admin import ScopedAdmin, YearAsLabelMixin, year_plain
 from blocs.permissions import bloc_years_visible_to, is_secretariat
 from pledges import notices, selectors, services
 from pledges.admin import paper
@@ -22,7 +22,7 @@ from pledges.models import (
 
 
 @admin.register(ReportingYear)
-class ReportingYearAdmin(ScopedAdmin):
+class ReportingYearAdmin(YearAsLabelMixin, ScopedAdmin):
     scope = staticmethod(bloc_years_visible_to)
     list_display = [
         "__str__",

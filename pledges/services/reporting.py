@@ -377,6 +377,34 @@ def submission_findings(submission: Submission) -> list[calc.Finding]:
     return calc.evaluate(rules, actual, plan, last_year_values(submission))
 
 
+def warnings_unexplained(
+    findings: list[calc.Finding], *, notes: dict[str, str], names: dict[str, str]
+) -> list[str]:
+    """One line per warning without a note: the indicators it names, by the
+    names the board reads in its form (never their codes), then the rule's
+    own message, which says what to do; each rule once, whatever the number
+    of indicators it names ("… (new-projects-fdi): add a note to explain."
+    told the board neither which row nor anything the rule had not said)."""
+    by_rule: dict[str, list[str]] = {}
+    for finding in findings:
+        if finding.is_error or any(notes.get(c, "").strip() for c in finding.codes):
+            continue
+        named = by_rule.setdefault(finding.rule.message, [])
+        for code in finding.codes:
+            name = names.get(code, code)
+            if name not in named:
+                named.append(name)
+    lines = [
+        _("%(indicators)s: %(rule)s")
+        % {"indicators": "; ".join(named), "rule": message}
+        for message, named in by_rule.items()
+    ]
+    if lines:
+        # Said once for all warnings, not after each of them.
+        lines.append(_("A note on an indicator named above clears its warning."))
+    return lines
+
+
 @transaction.atomic
 def submission_submit(
     *,
@@ -409,20 +437,15 @@ def submission_submit(
     changes = _apply(sub, actor, entries or {}, award_target, locks)
     findings = submission_findings(sub)
     notes = dict(sub.values.values_list("indicator__code", "note"))
+    names = dict(sub.values.values_list("indicator__code", "indicator__name"))
     problems = [f.rule.message for f in findings if f.is_error]
-    problems += [
-        _("%(rule)s (%(codes)s): add a note to explain.")
-        % {"rule": f.rule.message, "codes": ", ".join(f.codes)}
-        for f in findings
-        if not f.is_error and not any(notes.get(code, "").strip() for code in f.codes)
-    ]
+    problems += warnings_unexplained(findings, notes=notes, names=names)
     unusual = [
         o
         for o in submission_outliers(sub, last_year_values(sub))
         if not notes.get(o.code, "").strip()
     ]
     if unusual:
-        names = dict(sub.values.values_list("indicator__code", "indicator__name"))
         problems += [
             outlier_message(o, names.get(o.code, o.code))
             + " "

@@ -169,7 +169,7 @@ def test_thousand_rows_with_one_bad_row_show_its_error_and_change_nothing(
     ]
     assert "confirm_form" not in preview.context
     page = preview.content.decode()
-    assert f"<td>{bad + 1} </td>" in page
+    assert f"<td>{bad + 1}</td>" in page
     assert "“abc” is not a number" in page
     stored = Value.objects.filter(submission__bloc_year=big_year)
     assert not stored.filter(actual__isnull=False).exists()
