@@ -15,7 +15,7 @@ from django.utils import timezone
 from blocs.fund import services
 from blocs.fund.models import FundYear
 from blocs.models import BlocYear, Board, User
-from demodata.blocs import TN_DHMT, TN_DHMT_MEMBERS
+from demodata.blocs import TN_DHMT
 
 NOTE = "Số liệu minh họa: các nguồn không công bố số liệu quỹ của Khối."
 DUE = D(10_000_000)
@@ -34,7 +34,8 @@ YEARS = [
             ),
         ],
     ),
-    (2026, D(31_500_000), {"KKT Phú Yên", "KCN Đắk Nông", "KKT Kon Tum"}, []),
+    # 2026 has the successor boards of the 2025 merger (demodata.merger).
+    (2026, D(31_500_000), {"KCN Đắk Lắk", "KCN Lâm Đồng"}, []),
 ]
 
 
@@ -46,7 +47,6 @@ def _day(year: int) -> dt.date:
 
 def load(*, stdout) -> None:
     actor = User.objects.get(username="khoitruong")
-    boards = list(Board.objects.filter(short_name__in=TN_DHMT_MEMBERS))
     for year, opening, unpaid, expenses in YEARS:
         bloc_year = BlocYear.objects.filter(bloc__short_name=TN_DHMT, year=year).first()
         if (
@@ -62,6 +62,8 @@ def load(*, stdout) -> None:
             illustrative=True,
             note=NOTE,
         )
+        # The year's own members: 2026 is after the merger of provinces.
+        boards = Board.objects.filter(memberships__bloc_year=bloc_year).order_by("pk")
         for board in boards:
             paid = board.short_name not in unpaid
             services.contribution_set(
