@@ -187,7 +187,10 @@ def next_actions(bloc_year: BlocYear) -> list[NextAction]:
                     lambda year, actor: services.indicators_copy(
                         bloc_year=year, actor=actor
                     ),
-                    _("Without a previous year, the default catalogue is used."),
+                    _(
+                        "Without a previous year, the default catalogue is used. "
+                        "Every member board's report opens with it."
+                    ),
                 )
             )
         if c.members and c.reports < c.members:

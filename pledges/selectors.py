@@ -72,6 +72,9 @@ FORM_FIELDS = (
     "bloc_year__reporting_deadline",
     "board__name",
     "board__short_name",
+    # The year's name replaces these three (blocs.selectors.boards_named_in).
+    "board__province",
+    "board__name_inferred",
     "reviewed_by__username",
     "reviewed_by__first_name",
     "reviewed_by__last_name",

@@ -142,15 +142,17 @@ def test_next_action_asks_first_then_does_exactly_what_it_says(world, client_for
     response = client.post(_next(year.pk), {"key": "indicators_copy"})
     assert response.status_code == 302
     assert Indicator.objects.filter(bloc_year=year).exists()
-    # Only that: no report opened, no pledge drafted, the stage unchanged.
-    assert not Submission.objects.filter(bloc_year=year).exists()
+    # The members' reports open with the catalogue (as the button says), and
+    # nothing else: no pledge drafted, the stage unchanged.
+    members = year.memberships.count()
+    assert Submission.objects.filter(bloc_year=year).count() == members
     assert not Pledge.objects.filter(bloc_year=year).exists()
     year.refresh_from_db()
     assert year.status == S.SETUP
     copied = AuditEvent.objects.get(action="indicators.copy")
     assert copied.actor == world.users["secretariat"]
     # The button now offers the next set-up step.
-    assert client.get(_next(year.pk)).context["action"].key == "submissions_prepare"
+    assert client.get(_next(year.pk)).context["action"].key == "pledge_create"
 
 
 def test_a_stale_confirmation_does_nothing(world, client_for):
@@ -158,9 +160,10 @@ def test_a_stale_confirmation_does_nothing(world, client_for):
     year = world.own_year
     pledges.indicators_copy(bloc_year=year, actor=world.users["secretariat"])
     before = Indicator.objects.filter(bloc_year=year).count()
+    reports = Submission.objects.filter(bloc_year=year).count()
     response = client.post(_next(year.pk), {"key": "indicators_copy"}, follow=True)
     assert Indicator.objects.filter(bloc_year=year).count() == before
-    assert not Submission.objects.filter(bloc_year=year).exists()
+    assert Submission.objects.filter(bloc_year=year).count() == reports
     with translation.override("vi"):
         told = translation.gettext(
             "The next step has changed meanwhile; nothing was done."

@@ -184,6 +184,7 @@ def test_other_blocs_secretariat_cannot_write_the_sections(world, client_for):
 
 def test_admin_publish_asks_to_confirm_first(world, client_for):
     """Issue 11: publishing a document was one click with no confirmation."""
+    factories.at_stage(world.own_year, BlocYear.Status.VOTING)
     services.sections_save(
         bloc_year=world.own_year, actor=world.users["secretariat"], **SUMMARY_SECTIONS
     )
@@ -200,6 +201,7 @@ def test_admin_publish_asks_to_confirm_first(world, client_for):
 
 
 def test_portal_publish_asks_to_confirm_first(world, client_for):
+    factories.at_stage(world.own_year, BlocYear.Status.VOTING)
     services.sections_save(
         bloc_year=world.own_year, actor=world.users["secretariat"], **SUMMARY_SECTIONS
     )
