@@ -12,8 +12,12 @@ class FundConfig(AppConfig):
     verbose_name = _("Bloc fund")
 
     def ready(self) -> None:
+        from blocs import hooks
+        from blocs.fund.cockpit import fund_section
         from blocs.models import User
         from blocs.roles import register_role_permissions
+
+        hooks.COCKPIT_SECTIONS.append(fund_section)
 
         register_role_permissions(
             User.Role.SECRETARIAT,

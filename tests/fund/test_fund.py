@@ -84,6 +84,18 @@ def test_contributions_paid_and_carried_over_less_expenses_is_the_balance(world)
     assert AuditEvent.objects.filter(action__startswith="fund.").count() == 5
 
 
+def test_the_years_cockpit_shows_the_fund_balance(world, client_for):
+    """Issue 11: the cockpit's checklist includes the fund's balance."""
+    url = reverse("admin:blocs_blocyear_cockpit", args=[world.own_year.pk])
+    client = client_for(world.users["secretariat"])
+    assert "Số dư cuối năm" not in client.get(url).text  # no fund yet
+    fund = _books(world)
+    page = client.get(url).text
+    balance = page.split("Số dư cuối năm", 1)[1].split("</tr>", 1)[0]
+    assert "10.000.000" in balance
+    assert reverse("admin:fund_fundyear_change", args=[fund.pk]) in page
+
+
 def test_next_year_carries_over_the_closing_balance(world):
     _books(world)
     next_year = factories.bloc_year(
