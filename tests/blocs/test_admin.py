@@ -314,3 +314,26 @@ def test_closing_a_year_asks_to_confirm_first(world, client_for):
     assert "chưa thể rời giai đoạn" in told or "cannot leave the stage" in told
     year.refresh_from_db()
     assert year.status == last_open
+
+
+def test_marking_a_year_recorded_after_the_fact_is_audited(world, client_for):
+    """The flag lets a year take dates stated from paper: who set it, and
+    when, is in the portal's audit trail (issue 11)."""
+    client = client_for(world.users["secretariat"])
+    rows = _rows(world.own_year)
+    data = _bloc_year_post(world.own_year, rows, recorded_after_fact="on")
+    response = client.post(_change_url(world.own_year), data)
+    assert response.status_code == 302
+    world.own_year.refresh_from_db()
+    assert world.own_year.recorded_after_fact
+    event = AuditEvent.objects.get(action="bloc_year.recorded_after_fact")
+    assert event.actor == world.users["secretariat"]
+    assert event.changes == {"recorded_after_fact": True}
+    # Saving again without changing it records nothing more.
+    client.post(
+        _change_url(world.own_year),
+        _bloc_year_post(world.own_year, rows, recorded_after_fact="on"),
+    )
+    assert (
+        AuditEvent.objects.filter(action="bloc_year.recorded_after_fact").count() == 1
+    )
