@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from blocs.fund.models import FundYear
-from blocs.fund.selectors import fund_statement
+from blocs.fund.selectors import statement_of
 from blocs.hooks import CockpitSection
 from blocs.templatetags.vn import num
 
@@ -12,12 +12,10 @@ from blocs.templatetags.vn import num
 def fund_section(bloc_year) -> CockpitSection | None:
     """The year's statement in figures, linked to the fund's page; nothing
     for a bloc that keeps no fund that year. Three queries at most."""
-    statement = fund_statement(bloc_year)
-    if statement is None:
+    fund = FundYear.objects.filter(bloc_year=bloc_year).first()
+    if fund is None:
         return None
-    fund_id = (
-        FundYear.objects.filter(bloc_year=bloc_year).values_list("pk", flat=True).get()
-    )
+    statement = statement_of(fund)
     return CockpitSection(
         title=str(_("Bloc fund")),
         rows=[
@@ -27,5 +25,5 @@ def fund_section(bloc_year) -> CockpitSection | None:
             (_("Expenses"), num(statement.expenses)),
             (_("Closing balance"), num(statement.closing)),
         ],
-        url=reverse("admin:fund_fundyear_change", args=[fund_id]),
+        url=reverse("admin:fund_fundyear_change", args=[fund.pk]),
     )

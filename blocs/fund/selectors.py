@@ -24,8 +24,11 @@ def fund_statement(bloc_year: BlocYear) -> calc.Statement | None:
     """The year's figures (None if the bloc keeps no fund that year), in
     three queries whatever the number of members."""
     fund = FundYear.objects.filter(bloc_year=bloc_year).first()
-    if fund is None:
-        return None
+    return None if fund is None else statement_of(fund)
+
+
+def statement_of(fund: FundYear) -> calc.Statement:
+    """``fund``'s figures, summed by the database (two queries)."""
     sums = Contribution.objects.filter(fund_year=fund).aggregate(
         due=Sum("due"), paid=Sum("paid")
     )
