@@ -8,7 +8,7 @@ indexed query), pages of 50 rows. Reuses bench.load's server and client.
 import sys
 
 from bench.common import emit
-from bench.load import WORKERS, hammer, served
+from bench.load import WORKERS, interleaved, served
 
 ENDPOINTS = {
     "API blocs": "/api/blocs/",
@@ -39,11 +39,11 @@ def main(requests: int, blocs: int, years: int) -> None:
             return
         port, prepared, _ = running
         cookie = prepared["cookie"]
-        warm = max(10, requests // 10)
-        results = {}
-        for name, path in [("trivial", "/bench/trivial/"), *ENDPOINTS.items()]:
-            hammer(port, path, cookie, warm)
-            results[name] = hammer(port, path, cookie, requests) | {"url": path}
+        targets = [
+            (name, path, cookie)
+            for name, path in [("trivial", "/bench/trivial/"), *ENDPOINTS.items()]
+        ]
+        results = interleaved(port, targets, requests)
         emit({"workers": WORKERS, "requests": requests, "pages": results})
 
 

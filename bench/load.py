@@ -3,14 +3,15 @@ workers on a throw-away PostgreSQL server holding the demo and the scale
 data, with the production database settings (persistent connections checked
 before reuse); a fixed number of client threads (``http.client``, logged-in
 session cookies) in the same run:
-- repeat GETs of a trivial view, the board form and the ministry overview
-  (after a warm-up, so the last two are page-cache hits: what a reader
-  reloading an unchanged page gets);
+- repeat GETs of a trivial view, the board form and the ministry overview,
+  alternated in turns (after a warm-up, so the last two are page-cache hits:
+  what a reader reloading an unchanged page gets);
 - the deadline-day mix: every officer of several blocs GETs the board's
   form, saves it, GETs it again and submits it, and a ministry reader GETs
   the overview after each of those writes. Every request of the mix is cold
   (the first after a data change, as a real user's is): p50, p95 and
-  requests per second against the trivial view.
+  requests per second against the trivial view measured just before and
+  after it.
 ``python -m bench.load REQUESTS BLOCS YEARS`` prints one JSON line
 (``{"skipped": ...}`` without PostgreSQL binaries)."""
 
@@ -174,7 +175,40 @@ def hammer(port: int, path: str, cookie: str, requests: int) -> dict:
         t.join()
     seconds = time.perf_counter() - start
     ok = statuses.get(200, 0)
-    return {"rps": round(ok / seconds, 1), "ok": ok, "statuses": statuses}
+    return {
+        "rps": round(ok / seconds, 1),
+        "ok": ok,
+        "seconds": seconds,
+        "statuses": statuses,
+    }
+
+
+# Turns in which ``interleaved`` alternates its targets.
+ROUNDS = 5
+
+
+def interleaved(port: int, targets: list[tuple[str, str, str]], requests: int) -> dict:
+    """``requests`` GETs to each (name, path, cookie) target, in ROUNDS turns
+    that take the targets one after the other, after one warm-up each: the
+    machine's other work changes over a run, and alternating puts the same
+    share of it on the trivial view as on the pages compared with it (one
+    block per target put it all on whichever ran at a busy moment). A
+    target's rate is its successful requests over its own seconds."""
+    for _name, path, cookie in targets:
+        hammer(port, path, cookie, max(10, requests // 10))
+    totals = {name: {"ok": 0, "seconds": 0.0, "statuses": {}} for name, *_ in targets}
+    share = [requests // ROUNDS + (i < requests % ROUNDS) for i in range(ROUNDS)]
+    for turn in share:
+        for name, path, cookie in targets:
+            result, total = hammer(port, path, cookie, turn), totals[name]
+            total["ok"] += result["ok"]
+            total["seconds"] += result["seconds"]
+            for status, n in result["statuses"].items():
+                total["statuses"][status] = total["statuses"].get(status, 0) + n
+    return {
+        name: total | {"rps": round(total["ok"] / total["seconds"], 1), "url": path}
+        for (name, path, _cookie), total in zip(targets, totals.values(), strict=True)
+    }
 
 
 class ReportForm(html.parser.HTMLParser):
@@ -490,19 +524,25 @@ def main(requests: int, blocs: int, years: int) -> None:
         port, prepared, generated = running
         pages, mix = prepared["pages"], prepared["mix"]
         cookie = pages["board form"]["cookie"]
-        warm = max(10, requests // 10)
-        results = {}
         targets = [("trivial", "/bench/trivial/", cookie)]
         for name, target in pages.items():
             if target is not None:
                 targets.append((name, target["url"], target["cookie"]))
-        for name, path, cookie in targets:
-            hammer(port, path, cookie, warm)
-            results[name] = hammer(port, path, cookie, requests) | {"url": path}
+        results = interleaved(port, targets, requests)
         for name in pages:
             results.setdefault(name, None)
         reader = pages["ministry overview"]
-        day = deadline_day(port, mix, reader) if reader and mix else None
+        day = None
+        if reader and mix:
+            # The mix's own reference: the trivial view just before and just
+            # after it, so that it shares the mix's moment of the machine.
+            before = hammer(port, "/bench/trivial/", cookie, requests // 2)
+            day = deadline_day(port, mix, reader)
+            after = hammer(port, "/bench/trivial/", cookie, requests // 2)
+            day["trivial_rps"] = round(
+                (before["ok"] + after["ok"]) / (before["seconds"] + after["seconds"]),
+                1,
+            )
         emit(
             {
                 "workers": WORKERS,

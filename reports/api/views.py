@@ -17,13 +17,13 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from blocs.models import BoardName, BoardSuccession, Membership
+from blocs.models import BoardName, BoardSuccession, Membership, year_end
 from blocs.permissions import (
     bloc_years_visible_to,
     blocs_visible_to,
     boards_visible_to,
 )
-from blocs.selectors import dated_board_field
+from blocs.selectors import board_name_on, past_names_of
 from pledges.models import Indicator, Submission
 from pledges.selectors import bloc_totals
 from reports.api import serializers as s
@@ -236,24 +236,50 @@ class RoundViewSet(ScopedViewSet):
         return Response(self.get_serializer(voting_round).data)
 
 
-# Nested rows, read as values in one query per page: a page of 50 bloc-years
-# holds some 750 members, which as model instances cost more than the rest of
-# the request; the light rows answer the same attributes.
+# Nested rows, read as plain values in one query per page, each board then
+# named as in its year from its former names (one more query; the table of
+# renames is small): a page of 20 bloc-years holds some 300 members, which as
+# model instances, or through a correlated subquery per row, cost more than
+# the rest of the request; the light rows answer the same attributes.
+
+
+def _dated_names(
+    rows, boards: QuerySet, *, board: int, year: int, short: int, name: int | None
+):
+    """Replace, in each row (a list), the board's short name (and name) by
+    those it bore in the row's year; ``boards``: the rows' board ids, as a
+    query."""
+    past = past_names_of(board_ids=boards)
+    if not past:
+        return
+    for row in rows:
+        former = board_name_on(row[board], year_end(row[year]), past)
+        if former is not None:
+            row[short] = former.short_name
+            if name is not None:
+                row[name] = former.name
 
 
 def attach_members(bloc_years: list) -> None:
-    """Each bloc-year's members (and from them its head, deputy and count)."""
+    """Each bloc-year's members (and from them its head, deputy and count),
+    ordered by their short name that year."""
     by_year: dict[int, list] = {b.pk: [] for b in bloc_years}
-    for bloc_year_id, board_id, short, name, role in (
-        Membership.objects.filter(bloc_year__in=list(by_year))
-        .annotate(
-            # Each year lists its members as they were called that year.
-            dated_short=dated_board_field("short_name", board="board", year="year"),
-            dated_name=dated_board_field("name", board="board", year="year"),
+    members = Membership.objects.filter(bloc_year__in=list(by_year))
+    rows = [
+        list(row)
+        for row in members.values_list(
+            "bloc_year_id",
+            "board_id",
+            "board__short_name",
+            "board__name",
+            "role",
+            "year",
+            "pk",
         )
-        .order_by("dated_short", "pk")
-        .values_list("bloc_year_id", "board_id", "dated_short", "dated_name", "role")
-    ):
+    ]
+    _dated_names(rows, members.values("board_id"), board=1, year=5, short=2, name=3)
+    rows.sort(key=lambda row: (row[2], row[6]))
+    for bloc_year_id, board_id, short, name, role, _year, _pk in rows:
         by_year[bloc_year_id].append(
             SimpleNamespace(
                 board_id=board_id,
@@ -273,24 +299,28 @@ def attach_members(bloc_years: list) -> None:
 def attach_candidates(rounds: list) -> None:
     """Each round's candidates, the chosen first."""
     by_round: dict[int, list] = {r.pk: [] for r in rounds}
-    for round_id, board_id, short, votes, share, rank, elected in (
-        Candidate.objects.filter(round__in=list(by_round))
-        .annotate(
-            dated_short=dated_board_field(
-                "short_name", board="board", year="round__bloc_year__year"
-            )
-        )
-        .order_by("-elected", "score_rank", "dated_short", "pk")
-        .values_list(
+    candidates = Candidate.objects.filter(round__in=list(by_round))
+    rows = [
+        list(row)
+        for row in candidates.values_list(
             "round_id",
             "board_id",
-            "dated_short",
+            "board__short_name",
             "votes",
             "share",
             "score_rank",
             "elected",
+            "round__bloc_year__year",
+            "pk",
         )
-    ):
+    ]
+    _dated_names(
+        rows, candidates.values("board_id"), board=1, year=7, short=2, name=None
+    )
+    # A candidate without a rank comes after the ranked ones, on every
+    # database (SQL puts NULLs first on SQLite and last on PostgreSQL).
+    rows.sort(key=lambda row: (not row[6], row[5] is None, row[5] or 0, row[2], row[8]))
+    for round_id, board_id, short, votes, share, rank, elected, _year, _pk in rows:
         by_round[round_id].append(
             SimpleNamespace(
                 board_id=board_id,

@@ -446,11 +446,11 @@ QUERIES = {  # for the ministry's token (one query finds the token)
     "/api/blocs/{id}/": 2,
     "/api/boards/": 5,  # with their former names and predecessors
     "/api/boards/{id}/": 4,
-    "/api/bloc-years/": 4,
-    "/api/bloc-years/{id}/": 3,
+    "/api/bloc-years/": 5,  # with the members' former names
+    "/api/bloc-years/{id}/": 4,
     "/api/bloc-years/{id}/totals/": 5,
-    "/api/rounds/": 4,
-    "/api/rounds/{id}/": 3,
+    "/api/rounds/": 5,  # with the candidates' former names
+    "/api/rounds/{id}/": 4,
     "/api/documents/": 3,
     "/api/documents/{id}/": 2,
     "/api/documents/{id}/download/": 2,
