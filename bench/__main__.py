@@ -163,9 +163,10 @@ def api_rows(table: Table, result: dict) -> None:
     for name, page in result["pages"].items():
         ratio = page["rps"] / trivial if trivial else 0
         errors = result["requests"] - page["ok"]
+        cached = " (repeat GETs: cached)" if name in result.get("cached", ()) else ""
         table.add(
             f"{name} under load",
-            f"{page['rps']:.1f} req/s = {ratio:.2f} of trivial"
+            f"{page['rps']:.1f} req/s = {ratio:.2f} of trivial{cached}"
             + (f"; {errors} failed" if errors else ""),
             f">= {LOAD_GOAL} of trivial",
             ratio >= LOAD_GOAL and not errors,

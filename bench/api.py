@@ -24,10 +24,18 @@ def prepare() -> None:
 
     setup()
     from django.test import Client
+    from django.urls import resolve
 
     client = Client()
     client.force_login(ministry_viewer())
-    emit({"cookie": "sessionid=" + client.cookies["sessionid"].value})
+    # Lists kept in the pages' cache: their repeat GETs are cache hits
+    # (their cold figures are the pages step's).
+    cached = [
+        name
+        for name, path in ENDPOINTS.items()
+        if getattr(resolve(path).func.cls, "cached", False)
+    ]
+    emit({"cookie": "sessionid=" + client.cookies["sessionid"].value, "cached": cached})
 
 
 def main(requests: int, blocs: int, years: int) -> None:
@@ -44,7 +52,14 @@ def main(requests: int, blocs: int, years: int) -> None:
             for name, path in [("trivial", "/bench/trivial/"), *ENDPOINTS.items()]
         ]
         results = interleaved(port, targets, requests)
-        emit({"workers": WORKERS, "requests": requests, "pages": results})
+        emit(
+            {
+                "workers": WORKERS,
+                "requests": requests,
+                "pages": results,
+                "cached": prepared["cached"],
+            }
+        )
 
 
 if __name__ == "__main__":

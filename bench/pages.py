@@ -105,6 +105,9 @@ def targets(kind: str) -> list[tuple[str, str | None, object]]:
             ministry,
         ),
         ("blocs overview", url("blocs:overview"), ministry),
+        # The API's longest lists (kept in the pages' cache like the overview).
+        ("API bloc-years", url("api:bloc-year-list"), ministry),
+        ("API rounds", url("api:round-list"), ministry),
     ]
     admin_user = superuser()
     for model in sorted(admin.site._registry, key=lambda m: m._meta.label_lower):

@@ -28,6 +28,16 @@ class World:
     users: dict[str, User | None]
 
 
+@pytest.fixture(autouse=True)
+def _pages_of_this_process_forgotten():
+    """Each test starts without the pages this process kept (reports.cache):
+    a test's rolled-back writes give their ids again on SQLite, so the next
+    test's first write can bring back a data version an earlier test read."""
+    from reports.cache import recent
+
+    recent.clear()
+
+
 @pytest.fixture
 def world(db) -> World:
     own, other = factories.bloc(), factories.bloc()

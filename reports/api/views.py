@@ -6,7 +6,7 @@ fixed number of queries whatever the amount of data (tests/reports/test_api.py).
 from types import SimpleNamespace
 
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -26,6 +26,7 @@ from blocs.permissions import (
 from blocs.selectors import board_name_on, past_names_of
 from pledges.models import Indicator, Submission
 from pledges.selectors import bloc_totals
+from reports import cache as page_cache
 from reports.api import serializers as s
 from reports.api.permissions import ReadOnlyAuthenticated, ReadOnlyPublic
 from reports.api.renderers import TotalsCSVRenderer
@@ -45,6 +46,8 @@ FILTERS = [
 def _filters(request, serializer_class=s.ListFilters) -> dict:
     """The list's filters, validated: a malformed one raises a 400 that
     names it (``{"year": ["A valid integer is required."]}``)."""
+    if not request.query_params:
+        return {}  # nothing to read (building the filters costs more)
     filters = serializer_class(data=request.query_params)
     filters.is_valid(raise_exception=True)
     return filters.validated_data
@@ -69,6 +72,51 @@ class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
 
     def extra_filters(self, queryset: QuerySet, values: dict) -> QuerySet:
         return queryset
+
+    def attach(self, rows: list) -> None:
+        """Give the rows of a page (or the one object) the nested rows their
+        serializer reads; none by default."""
+
+    # Whether pages of the list are kept in the pages' cache: for lists whose
+    # rows carry nested rows, which cost more to build than the cache's own
+    # queries on a miss (some ten: version, epoch, read, write).
+    cached = False
+
+    def _page(self, request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self.attach(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def list(self, request, *args, **kwargs):
+        """A page of the list; when ``cached``, as JSON kept in the pages' cache
+        (``reports.cache``) like the ministry's pages: under the data version,
+        so never after a write, and the reader's scope, which is all that the
+        querysets (``*_visible_to``) depend on. The key also holds the whole
+        query string and the address the links are built on (the page's
+        ``next`` link repeats both)."""
+
+        if not self.cached:
+            return self._page(request)
+
+        def build():
+            body = request.accepted_renderer.render(
+                self._page(request).data,
+                request.accepted_media_type,
+                self.get_renderer_context(),
+            )
+            return body.decode(), True, {}
+
+        params = {name: ",".join(v) for name, v in request.query_params.lists()}
+        params["@"] = request.build_absolute_uri("/")
+        body, _context = page_cache.fragment(
+            f"api-{self.basename}", user=request.user, params=params, build=build
+        )
+        return HttpResponse(body, content_type=request.accepted_renderer.media_type)
+
+    def retrieve(self, request, *args, **kwargs):
+        row = self.get_object()
+        self.attach([row])
+        return Response(self.get_serializer(row).data)
 
 
 @extend_schema(parameters=FILTERS)
@@ -140,15 +188,10 @@ class BlocYearViewSet(ScopedViewSet):
             .order_by("-year", "bloc__name", "pk")
         )
 
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        attach_members(page)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    cached = True
 
-    def retrieve(self, request, *args, **kwargs):
-        bloc_year = self.get_object()
-        attach_members([bloc_year])
-        return Response(self.get_serializer(bloc_year).data)
+    def attach(self, rows):
+        attach_members(rows)
 
     @extend_schema(
         parameters=[],
@@ -225,15 +268,10 @@ class RoundViewSet(ScopedViewSet):
             .order_by("-bloc_year__year", "bloc_year__bloc__name", "pk")
         )
 
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        attach_candidates(page)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    cached = True
 
-    def retrieve(self, request, *args, **kwargs):
-        voting_round = self.get_object()
-        attach_candidates([voting_round])
-        return Response(self.get_serializer(voting_round).data)
+    def attach(self, rows):
+        attach_candidates(rows)
 
 
 # Nested rows, read as plain values in one query per page, each board then
@@ -355,8 +393,24 @@ class DocumentViewSet(ScopedViewSet):
     )
 
     def get_queryset(self):
-        return Publication.objects.select_related("bloc_year__bloc").order_by(
-            "-bloc_year__year", "bloc_year__bloc__name", "kind", "-version"
+        # Only the columns shown: a document's sections and certificate are
+        # long texts.
+        return (
+            Publication.objects.select_related("bloc_year__bloc")
+            .only(
+                "kind",
+                "version",
+                "code",
+                "sha256",
+                "size",
+                "published_at",
+                "signer",
+                "signed_at",
+                "original",
+                "bloc_year__year",
+                "bloc_year__bloc__short_name",
+            )
+            .order_by("-bloc_year__year", "bloc_year__bloc__name", "kind", "-version")
         )
 
     def extra_filters(self, queryset, values):
