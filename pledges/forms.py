@@ -1,5 +1,4 @@
 import copy
-import html
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from blocs.forms import NumberField, WholeNumberField
 from blocs.templatetags.vn import num
 from blocs.uploads import ALLOWED as EVIDENCE_TYPES
+from blocs.widgets import attrs_html, escape, select_html
 from pledges import calc, units
 from pledges.models import (
     ABSOLUTE_MAX,
@@ -304,19 +304,19 @@ class ReportForm(forms.Form):
         if bound.auto_id and "id" not in widget.attrs:
             attrs["id"] = bound.auto_id
         value = widget.format_value(bound.value())
-        name_html = _escape(bound.html_name)
+        name_html = escape(bound.html_name)
         if isinstance(widget, forms.Select):
-            markup = _select_html(name_html, attrs, widget.choices, value)
+            markup = select_html(name_html, attrs, widget.choices, value)
         elif isinstance(widget, forms.Textarea):
             markup = (
-                f'<textarea name="{name_html}"{_attrs_html(attrs)}>\n'
-                f"{_escape(value) if value else ''}</textarea>"
+                f'<textarea name="{name_html}"{attrs_html(attrs)}>\n'
+                f"{escape(value) if value else ''}</textarea>"
             )
         else:
-            shown = "" if value is None else f' value="{_escape(value)}"'
+            shown = "" if value is None else f' value="{escape(value)}"'
             markup = (
                 f'<input type="{widget.input_type}" name="{name_html}"{shown}'
-                f"{_attrs_html(attrs)}>"
+                f"{attrs_html(attrs)}>"
             )
         # Every piece of the markup was escaped above.
         return Cell(mark_safe(markup), str(errors) if errors else "")  # noqa: S308
@@ -353,37 +353,6 @@ class ReportRow:
     # The unit a figure is typed in, when the indicator offers a choice.
     plan_unit: Cell | None = None
     actual_unit: Cell | None = None
-
-
-def _escape(value) -> str:
-    """Django's ``escape`` (what autoescaping does to a plain string) without
-    its lazy-string wrapper, which costs more than the escaping here."""
-    return html.escape(str(value))
-
-
-def _attrs_html(attrs: dict) -> str:
-    """What Django's ``django/forms/widgets/attrs.html`` writes, escaped."""
-    return "".join(
-        f" {_escape(key)}" if value is True else f' {_escape(key)}="{_escape(value)}"'
-        for key, value in attrs.items()
-        if value is not False
-    )
-
-
-def _select_html(name_html: str, attrs: dict, choices, values: list[str]) -> str:
-    """What ``django/forms/widgets/select.html`` writes for flat choices."""
-    options = []
-    chosen = False
-    for option, label in choices:
-        option = "" if option is None else option
-        selected = not chosen and str(option) in values
-        chosen |= selected
-        options.append(
-            f'\n  <option value="{_escape(option)}"'
-            f"{' selected' if selected else ''}>{_escape(label)}</option>\n"
-        )
-    options_html = "".join(options)
-    return f'<select name="{name_html}"{_attrs_html(attrs)}>{options_html}\n</select>'
 
 
 class EvidenceForm(forms.Form):

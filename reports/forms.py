@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from blocs.models import BlocYear
+from blocs.widgets import FastSelect
 
 # Indicators the overview can chart over the years (codes of the default
 # catalogue, pledges/catalog.py); labels are the page's, not the catalogue's.
@@ -23,20 +24,25 @@ class OverviewFilterForm(forms.Form):
     """Year, region and status of the bloc-years listed; the indicator of the
     chart. Every field is optional; an invalid one is reported and ignored."""
 
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int)
-    region = forms.ChoiceField(label=_("Region"), required=False)
+    # Written by FastSelect: the boards' select has an option per board.
+    year = forms.TypedChoiceField(
+        label=_("Year"), required=False, coerce=int, widget=FastSelect
+    )
+    region = forms.ChoiceField(label=_("Region"), required=False, widget=FastSelect)
     status = forms.ChoiceField(
         label=_("Stage"),
         required=False,
         choices=[("", _("All stages")), *BlocYear.Status.choices],
+        widget=FastSelect,
     )
     indicator = forms.ChoiceField(
-        label=_("Chart"), required=False, choices=CHART_INDICATORS
+        label=_("Chart"), required=False, choices=CHART_INDICATORS, widget=FastSelect
     )
     board = forms.TypedChoiceField(
         label=_("Chart of one board (with its predecessors)"),
         required=False,
         coerce=int,
+        widget=FastSelect,
     )
 
     def __init__(
@@ -68,8 +74,10 @@ class OverviewFilterForm(forms.Form):
 
 
 class CompareFilterForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int)
-    region = forms.ChoiceField(label=_("Region"), required=False)
+    year = forms.TypedChoiceField(
+        label=_("Year"), required=False, coerce=int, widget=FastSelect
+    )
+    region = forms.ChoiceField(label=_("Region"), required=False, widget=FastSelect)
 
     def __init__(self, data, *, years: list[int], regions: list[str]):
         super().__init__(data)
