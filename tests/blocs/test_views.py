@@ -1,8 +1,11 @@
 """The board page and the ministry overview: content, scope, fixed queries."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
+from blocs import selectors, services
 from blocs.models import BlocYear
 from tests import factories
 
@@ -167,3 +170,37 @@ def test_secretariat_sees_only_own_bloc_years(world, client_for):
     shown = {by.pk for by in response.context["cl"].result_list}
     assert shown == {world.own_year.pk}
     assert BlocYear.objects.count() == 2
+
+
+@pytest.mark.parametrize("renamed_on", [dt.date(2025, 1, 1), dt.date(2026, 1, 1)])
+def test_leaders_are_named_as_in_each_year(db, renamed_on):
+    """``bloc_years_with_leaders`` (the overview, the comparison, the admin
+    list) names the head and deputy as they were called in each year: a
+    rename dated from 1 January reaches that year and not the one before."""
+    head, deputy, member = (factories.board() for _ in range(3))
+    bloc = factories.bloc()
+    for year in (2024, 2025):
+        factories.bloc_year(
+            bloc=bloc,
+            year=year,
+            members=[head, deputy, member],
+            head=head,
+            deputy=deputy,
+        )
+    old = head.short_name
+    services.board_rename(
+        board=head,
+        name=f"{head.name} mới",
+        short_name=f"{old} mới",
+        valid_from=renamed_on,
+        actor=None,
+    )
+    rows = {
+        y.year: (y.head_name, y.deputy_name, y.member_count)
+        for y in selectors.bloc_years_with_leaders(BlocYear.objects.filter(bloc=bloc))
+    }
+    renamed_2025 = renamed_on.year == 2025
+    assert rows == {
+        2024: (old, deputy.short_name, 3),
+        2025: (f"{old} mới" if renamed_2025 else old, deputy.short_name, 3),
+    }
