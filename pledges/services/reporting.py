@@ -41,14 +41,24 @@ class EmptyResultsError(ValidationError):
         self.names = names
 
 
-def submission_empty_results(submission: Submission) -> list[str]:
-    """The names of the indicators whose result is empty (no figure, or no
-    words for a task answered in words), in the report's order."""
-    return [
-        value.indicator.name
-        for value in submission.values.select_related("indicator").order_by(
+def _values_in_order(submission: Submission) -> list[Value]:
+    """The submission's values with their indicators, in the report's order."""
+    return list(
+        submission.values.select_related("indicator").order_by(
             "indicator__order", "indicator__pk"
         )
+    )
+
+
+def submission_empty_results(
+    submission: Submission, *, values: list[Value] | None = None
+) -> list[str]:
+    """The names of the indicators whose result is empty (no figure, or no
+    words for a task answered in words), in the report's order; ``values``:
+    the submission's, in that order, when already read."""
+    return [
+        value.indicator.name
+        for value in (_values_in_order(submission) if values is None else values)
         if (
             not value.text.strip()
             if value.indicator.kind == Indicator.Kind.TEXT
@@ -228,15 +238,19 @@ def _apply(
     entries: dict[int, Entry],
     award_target: str | None,
     locks: Locks,
+    values: list[Value] | None = None,
 ) -> dict:
     """Write what changed; refuse changes that a lock forbids. A figure typed
     in another unit is converted to the indicator's, and what was typed is
     kept beside it. Returns the changes as {code: {field: [old, new]}} for
-    the audit trail."""
+    the audit trail. ``values``: the submission's, read under its lock, which
+    then hold the changes too."""
     changes: dict[str, dict] = {}
     changed_rows = []
     rate: list = []
-    for value in sub.values.select_related("indicator"):
+    if values is None:
+        values = sub.values.select_related("indicator")
+    for value in values:
         entry = entries.get(value.indicator_id)
         if entry is None:
             continue
@@ -366,15 +380,24 @@ def last_year_values(submission: Submission) -> dict[str, Decimal | None]:
     return dict(rows)
 
 
-def submission_findings(submission: Submission) -> list[calc.Finding]:
-    """The validation rules a submission's current figures break."""
-    values = list(submission.values.select_related("indicator"))
+def submission_findings(
+    submission: Submission,
+    *,
+    values: list[Value] | None = None,
+    last_year: dict[str, Decimal | None] | None = None,
+) -> list[calc.Finding]:
+    """The validation rules a submission's current figures break; ``values``
+    (with their indicators) and ``last_year`` when already read."""
+    if values is None:
+        values = list(submission.values.select_related("indicator"))
+    if last_year is None:
+        last_year = last_year_values(submission)
     actual = {v.indicator.code: v.actual for v in values if v.indicator.is_numeric}
     plan = {v.indicator.code: v.plan for v in values if v.indicator.has_plan}
     rules = [
         r.as_rule() for r in submission.bloc_year.validation_rules.filter(active=True)
     ]
-    return calc.evaluate(rules, actual, plan, last_year_values(submission))
+    return calc.evaluate(rules, actual, plan, last_year)
 
 
 def warnings_unexplained(
@@ -434,15 +457,18 @@ def submission_submit(
     )
     if locks.values:
         raise ValidationError(locks.values)
-    changes = _apply(sub, actor, entries or {}, award_target, locks)
-    findings = submission_findings(sub)
-    notes = dict(sub.values.values_list("indicator__code", "note"))
-    names = dict(sub.values.values_list("indicator__code", "indicator__name"))
+    # Read once under the lock; _apply writes the entries into them.
+    values = _values_in_order(sub)
+    changes = _apply(sub, actor, entries or {}, award_target, locks, values)
+    last_year = last_year_values(sub)
+    findings = submission_findings(sub, values=values, last_year=last_year)
+    notes = {v.indicator.code: v.note for v in values}
+    names = {v.indicator.code: v.indicator.name for v in values}
     problems = [f.rule.message for f in findings if f.is_error]
     problems += warnings_unexplained(findings, notes=notes, names=names)
     unusual = [
         o
-        for o in submission_outliers(sub, last_year_values(sub))
+        for o in submission_outliers(sub, last_year)
         if not notes.get(o.code, "").strip()
     ]
     if unusual:
@@ -455,7 +481,7 @@ def submission_submit(
     if problems:
         raise ValidationError(list(dict.fromkeys(problems)))
     if not empty_confirmed:
-        empty = submission_empty_results(sub)
+        empty = submission_empty_results(sub, values=values)
         if empty:
             raise EmptyResultsError(empty)
     old = sub.status
