@@ -68,6 +68,29 @@ def _leader(role: str, bloc_year_ref: str = "pk") -> Subquery:
     )
 
 
+def year_end_sql(year_sql: str) -> str:
+    """SQL of the last day of the year ``year_sql`` (an integer expression),
+    the day whose names a year prints (``year_end``)."""
+    if connection.vendor == "postgresql":
+        return f"MAKE_DATE({year_sql}, 12, 31)"
+    return f"(CAST({year_sql} AS TEXT) || '-12-31')"  # SQLite: dates as ISO text
+
+
+def dated_board_sql(column: str, *, board_sql: str, year_sql: str) -> str:
+    """SQL of the ``column`` of the former name (``BoardName``) the board
+    ``board_sql`` bore at the end of the year ``year_sql``, NULL when it bore
+    its current one then: ``board_name_on`` in SQL, for reads where the ORM's
+    ``dated_board_field`` costs more to compile than the query to run. Only
+    column names and SQL of our own are interpolated."""
+    names = connection.ops.quote_name(BoardName._meta.db_table)
+    end = year_end_sql(year_sql)
+    return (
+        f"(SELECT n.{column} FROM {names} n WHERE n.board_id = {board_sql}"  # noqa: S608
+        f" AND n.valid_until >= {end} AND (n.valid_from IS NULL"
+        f" OR n.valid_from <= {end}) ORDER BY n.valid_until DESC LIMIT 1)"
+    )
+
+
 def bloc_years_with_leaders(qs: QuerySet[BlocYear]) -> QuerySet[BlocYear]:
     """Annotate member count, and the short names of the head and the deputy
     as they were called that year, without a query per row.
@@ -80,19 +103,10 @@ def bloc_years_with_leaders(qs: QuerySet[BlocYear]) -> QuerySet[BlocYear]:
     year = quote(BlocYear._meta.db_table)
     member = quote(Membership._meta.db_table)
     board = quote(Board._meta.db_table)
-    names = quote(BoardName._meta.db_table)
-    # The year's last day; SQLite keeps dates as ISO text.
-    end = (
-        "MAKE_DATE(m.year, 12, 31)"
-        if connection.vendor == "postgresql"
-        else "(CAST(m.year AS TEXT) || '-12-31')"
-    )
+    dated = dated_board_sql("short_name", board_sql="m.board_id", year_sql="m.year")
     # Only table names (quoted, from the models) are interpolated.
     leader = (
-        f"SELECT COALESCE((SELECT n.short_name FROM {names} n"  # noqa: S608
-        f" WHERE n.board_id = m.board_id AND n.valid_until >= {end}"
-        f" AND (n.valid_from IS NULL OR n.valid_from <= {end})"
-        f" ORDER BY n.valid_until DESC LIMIT 1), b.short_name)"
+        f"SELECT COALESCE({dated}, b.short_name)"  # noqa: S608
         f" FROM {member} m INNER JOIN {board} b ON b.id = m.board_id"
         f" WHERE m.bloc_year_id = {year}.id AND m.role = %s ORDER BY m.id LIMIT 1"
     )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BooleanField, CharField, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from blocs.models import BlocYear, Membership, User
 from blocs.permissions import is_board_officer
-from blocs.selectors import writes_version_sql
+from blocs.selectors import dated_board_sql, writes_version_sql
 from pledges import calc
 from pledges.models import Indicator, Pledge, Signature, Submission, Value
 from pledges.permissions import pledges_visible_to, submissions_visible_to
@@ -72,7 +72,7 @@ FORM_FIELDS = (
     "bloc_year__reporting_deadline",
     "board__name",
     "board__short_name",
-    # The year's name replaces these three (blocs.selectors.boards_named_in).
+    # The year's name replaces these (``_dated_board``).
     "board__province",
     "board__name_inferred",
     "reviewed_by__username",
@@ -98,9 +98,41 @@ def submission_get_for_form(*, user: User, pk: int) -> Submission:
         submissions_visible_to(user)
         .select_related("bloc_year__bloc", "board", "reviewed_by")
         .only(*FORM_FIELDS)
-        .annotate(table_version=_table_version())
+        .annotate(table_version=_table_version(), **_dated_board())
     )
-    return get_object_or_404(qs, pk=pk)
+    submission = get_object_or_404(qs, pk=pk)
+    if submission.dated_short_name is not None:
+        # The page names the board as it was called that year.
+        board = submission.board
+        board.name, board.short_name = (
+            submission.dated_name,
+            submission.dated_short_name,
+        )
+        board.province = submission.dated_province
+        board.name_inferred = bool(submission.dated_inferred)
+    return submission
+
+
+def _dated_board() -> dict[str, RawSQL]:
+    """The name, short name, province and "inferred" flag of the former name
+    the submission's board bore in its year (NULL when it bore its current
+    one), in the submission's own query rather than one of their own."""
+    quote = connection.ops.quote_name
+    sub, year = quote(Submission._meta.db_table), quote(BlocYear._meta.db_table)
+    year_sql = f"(SELECT y.year FROM {year} y WHERE y.id = {sub}.bloc_year_id)"  # noqa: S608
+    return {
+        f"dated_{field}": RawSQL(  # noqa: S611
+            dated_board_sql(column, board_sql=f"{sub}.board_id", year_sql=year_sql),
+            [],
+            output_field=output,
+        )
+        for field, column, output in (
+            ("name", "name", CharField()),
+            ("short_name", "short_name", CharField()),
+            ("province", "province", CharField()),
+            ("inferred", "inferred", BooleanField()),
+        )
+    }
 
 
 def submission_values(submission: Submission) -> list[Value]:

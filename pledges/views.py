@@ -99,7 +99,10 @@ def _report_page(
     the results a submit would leave empty, to confirm."""
     if table is None:
         table = _table(submission, form)
-    boards_named_in([submission.board], year=submission.bloc_year.year)
+    if not hasattr(submission, "dated_short_name"):
+        # Read for a POST (submission_get_for_user): the page names the
+        # board as it was called that year, as a GET does.
+        boards_named_in([submission.board], year=submission.bloc_year.year)
     return render(
         request,
         "pledges/submission_form.html",

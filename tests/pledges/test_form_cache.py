@@ -83,9 +83,9 @@ def test_a_cached_table_gives_the_same_page_in_fewer_queries(
     caches["pages"].clear()
     first = client.get(_url(own))
     assert len(_stored_tables()) == 1
-    # Session, user, submission, cached table, and the board's name in the
-    # report's year (blocs.BoardName, issue 12: boards over time).
-    with django_assert_max_num_queries(5):
+    # Session, user, submission (with the board's name in the report's year),
+    # cached table.
+    with django_assert_max_num_queries(4):
         second = client.get(_url(own))
     assert _without_csrf(second.text) == _without_csrf(first.text)
     assert 'value="2.470,7"' in second.text

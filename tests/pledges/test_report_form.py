@@ -559,14 +559,14 @@ def test_report_page_runs_fixed_queries_whatever_the_indicators(
     submission = _mixed_submission(n_indicators)
     client = client_for(factories.user(role="board_officer", board=submission.board))
     url = _url(submission)
-    # Session, user, submission (with its cache key), cache; on a miss the
-    # values, last year's figures, the evidence and the cache's write; the
-    # board's name in the report's year (issue 12: boards over time).
-    with django_assert_max_num_queries(13):
+    # Session, user, submission (with its cache key and the board's name in
+    # the report's year), cache; on a miss the values, last year's figures,
+    # the evidence and the cache's write.
+    with django_assert_max_num_queries(12):
         page = client.get(url)
     assert page.status_code == 200
     assert page.text.count('<th scope="row">') == n_indicators
-    with django_assert_max_num_queries(5):  # a hit: the year's name still read
+    with django_assert_max_num_queries(4):  # a hit
         again = client.get(url)
     assert again.text.count('<th scope="row">') == n_indicators
     data = _garbage(page.context["form"]) | {"version": str(submission.version)}

@@ -240,8 +240,7 @@ def test_pages_run_fixed_queries(
     secretariat = factories.user(role="secretariat", bloc=bloc)
     sub = Submission.objects.get(bloc_year=year, board=boards[0])
     officer_client = client_for(officer)
-    # 13: one of them reads the board's name in the report's year (issue 12).
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         assert (
             officer_client.get(reverse("pledges:submission", args=[sub.pk])).status_code
             == 200
