@@ -62,7 +62,7 @@ def items(bloc_year: BlocYear) -> list[CockpitItem]:
             ok=sections is not None,
             url=sections_url,
             detail=_("written") if sections else _("not yet"),
-        )
+        ),
     ]
     for kind, label in Publication.Kind.choices:
         version = published.get(kind)
