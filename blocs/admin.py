@@ -186,6 +186,10 @@ class BlocAdmin(ScopedAdmin):
     search_fields = ["name", "short_name", "region"]
     list_select_related = ["ministry"]
     autocomplete_fields = ["ministry", "merged_into"]
+    # The count below groups the rows, which drops the model's ordering: an
+    # unordered list pages inconsistently (the user form's bloc search
+    # answered an error).
+    ordering = ["name"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(year_count=Count("years"))

@@ -46,6 +46,21 @@ DJANGO_STRINGS_MISSING_IN_VI = [
         "Raw passwords are not stored, so there is no way to see the user’s "  # noqa: RUF001
         "password."
     ),
+    # The user-add page's password choice (Django 5.1+), and what every admin
+    # page says to a screen reader (not in vi yet either).
+    gettext_noop("Password-based authentication"),
+    gettext_noop("Enabled"),
+    gettext_noop("Disabled"),
+    gettext_noop("Disable password-based authentication"),
+    gettext_noop("Enable password-based authentication"),
+    gettext_noop(
+        "Enable password-based authentication for this user by setting a password."
+    ),
+    gettext_noop("Skip to main content"),
+    gettext_noop("Model name"),
+    gettext_noop("Toggle theme (current theme: auto)"),
+    gettext_noop("Toggle theme (current theme: light)"),
+    gettext_noop("Toggle theme (current theme: dark)"),
 ]
 
 # Third-party models' names, shown in the admin and on the group page's

@@ -25,6 +25,8 @@ _WORDS = """the a of to and or is are be for with your you this that these not c
     show hide another continue editing action actions selected go
     clear can log entry device devices token tokens task tasks result results
     static key confirmed throttling time link list backend database
+    based authentication enabled disabled skip main content model toggle theme
+    current auto light dark
 """
 ENGLISH = frozenset(_WORDS.split())
 # Text that is ours to show as is: product and format names, codes.

@@ -337,3 +337,20 @@ def test_marking_a_year_recorded_after_the_fact_is_audited(world, client_for):
     assert (
         AuditEvent.objects.filter(action="bloc_year.recorded_after_fact").count() == 1
     )
+
+
+def test_user_form_finds_a_bloc_by_name(world, client_for):
+    """The secretariat's account is given its bloc by searching for it (an
+    autocomplete): the search answers, in a stable order."""
+    client = client_for(world.users["superuser"])
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "blocs",
+            "model_name": "user",
+            "field_name": "bloc",
+            "term": world.own.name,
+        },
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == [str(world.own)]

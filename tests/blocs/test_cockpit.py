@@ -126,6 +126,26 @@ def test_cockpit_counts_signatures_registrations_and_reports(
     assert "0 of 3 boards have registered their targets." in html
 
 
+def test_cockpit_counts_named_signers_and_links_to_the_officials(
+    db, client_for, settings
+):
+    """Every document signs with the member boards' heads and refuses to
+    publish without them: the cockpit counts them and leads to where they
+    are named (found running a year from the cockpit alone, issue 11)."""
+    settings.LANGUAGE_CODE = "en"
+    boards = [factories.board(), factories.board(), factories.board(head=None)]
+    year = factories.bloc_year(members=boards, head=boards[0], deputy=boards[1])
+    client = client_for(factories.user(role="secretariat", bloc=year.bloc))
+    html = client.get(_cockpit(year.pk), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    row = _row(html, "Signers named")
+    assert "2/3" in row
+    assert reverse("admin:blocs_official_changelist") in html[: html.index(row)][-300:]
+
+    factories.official(board=boards[2], full_name="Lò Văn Ký")
+    html = client.get(_cockpit(year.pk), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "3/3" in _row(html, "Signers named")
+
+
 # The one button ------------------------------------------------------------
 
 
