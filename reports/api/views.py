@@ -393,23 +393,13 @@ class DocumentViewSet(ScopedViewSet):
     )
 
     def get_queryset(self):
-        # Only the columns shown: a document's sections and certificate are
-        # long texts.
+        # Only the columns the serializer shows: a document's sections and
+        # certificate are long texts.
+        model_fields = {f.name for f in Publication._meta.concrete_fields}
+        shown = [f for f in s.DocumentSerializer.Meta.fields if f in model_fields]
         return (
             Publication.objects.select_related("bloc_year__bloc")
-            .only(
-                "kind",
-                "version",
-                "code",
-                "sha256",
-                "size",
-                "published_at",
-                "signer",
-                "signed_at",
-                "original",
-                "bloc_year__year",
-                "bloc_year__bloc__short_name",
-            )
+            .only(*shown, "bloc_year__year", "bloc_year__bloc__short_name")
             .order_by("-bloc_year__year", "bloc_year__bloc__name", "kind", "-version")
         )
 
