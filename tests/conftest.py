@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from blocs import two_factor
 from blocs.models import Bloc, BlocYear, Board, User
 from tests import factories
+from tests.demo import demo_loaded
 
 ROLES = ["anonymous", "board_officer", "other_secretariat", "secretariat", "ministry"]
 
@@ -36,6 +37,19 @@ def _pages_of_this_process_forgotten():
     from reports.cache import recent
 
     recent.clear()
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once for the test module that asks for it (see
+    tests/demo.py); its tests run in savepoints inside it."""
+    yield from demo_loaded(django_db_blocker, tmp_path_factory)
+
+
+@pytest.fixture
+def demo(loaded, db):
+    """The demo's load_demo output, for a test inside the module's demo."""
+    return loaded
 
 
 @pytest.fixture

@@ -13,19 +13,8 @@ from django_otp.oath import totp
 from blocs.models import Bloc, BlocYear, Membership
 from blocs.selectors import dated_board_field
 from demodata.blocs import DEMO_TOTP_SECRET
-from tests.demo import demo_loaded
 
 PASSWORD = "demo-portal-2026"
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
-    yield from demo_loaded(django_db_blocker, tmp_path_factory)
-
-
-@pytest.fixture
-def demo(loaded, db):
-    return loaded
 
 
 def _members(short, year, **filters):

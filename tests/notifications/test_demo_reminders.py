@@ -3,16 +3,9 @@ send_reminders on a fresh demo sends something, once."""
 
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 
 from blocs.notifications.models import Notice, ReminderSent
-from tests.demo import demo_loaded
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
-    yield from demo_loaded(django_db_blocker, tmp_path_factory)
 
 
 def _send() -> int:

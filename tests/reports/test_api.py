@@ -30,7 +30,6 @@ from reports.models import ApiToken, Publication
 from scoring.models import VotingRound
 from tests import factories
 from tests.conftest import otp_verify
-from tests.demo import demo_loaded
 
 ROLES = {
     "anonymous": None,
@@ -56,11 +55,6 @@ ENDPOINTS = {
     "/api/verify/": "code",
 }
 PUBLIC = {"/api/documents/", "/api/documents/{id}/", "/api/verify/"}
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
-    yield from demo_loaded(django_db_blocker, tmp_path_factory)
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from reports import documents, selectors
 from reports.models import Publication
 from scoring.models import Score, VotingRound
 from tests import factories
-from tests.demo import demo_loaded
 from tests.reports.test_demo import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -35,16 +34,6 @@ RENAMED = {
     "KKT Dung Quất": ("Ban Quản lý Khu kinh tế Dung Quất mới", "BQL Dung Quất mới"),
     "KKT Vân Phong": ("Ban Quản lý Khu kinh tế Vân Phong mới", "BQL Vân Phong mới"),
 }
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
-    yield from demo_loaded(django_db_blocker, tmp_path_factory)
-
-
-@pytest.fixture
-def demo(loaded, db):
-    return loaded
 
 
 @pytest.fixture

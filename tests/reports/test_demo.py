@@ -52,11 +52,6 @@ def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
     yield from demo_loaded(django_db_blocker, tmp_path_factory)
 
 
-@pytest.fixture
-def demo(loaded, db):
-    return loaded
-
-
 def _year(short, year):
     return BlocYear.objects.select_related("bloc").get(
         bloc__short_name=short, year=year

@@ -21,7 +21,6 @@ from blocs import services as bloc_services
 from blocs.models import Bloc, BlocYear, Board
 from pledges.models import Submission
 from tests import factories
-from tests.demo import demo_loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -33,16 +32,6 @@ LIMITS = {
     "overview-board": 25,
     "compare": 23,
 }
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
-    yield from demo_loaded(django_db_blocker, tmp_path_factory)
-
-
-@pytest.fixture
-def demo(loaded, db):
-    return loaded
 
 
 def _count(client, url: str) -> int:
