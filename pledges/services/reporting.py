@@ -376,8 +376,10 @@ def last_year_values(submission: Submission) -> dict[str, Decimal | None]:
         submission__board=submission.board_id,
         submission__bloc_year__year=submission.bloc_year.year - 1,
         submission__status=S.APPROVED,
-    ).values_list("indicator__code", "actual")
-    return dict(rows)
+    )
+    # Unordered: a dict needs no order, and the default one joins the
+    # bloc-year, the bloc and the board to sort by them.
+    return dict(rows.order_by().values_list("indicator__code", "actual"))
 
 
 def submission_findings(
