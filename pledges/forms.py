@@ -45,53 +45,73 @@ def _bound_messages(limit: Decimal, allow_negative: bool) -> tuple[str, str]:
     )
 
 
-def _number_field(
-    indicator: Indicator, label: str, disabled: bool, messages: dict | None = None
-) -> forms.Field:
+def _number_field(indicator: Indicator) -> forms.Field:
     """A number field in the user's language: 2.470,7 in Vietnamese, 2,470.7 in
     English (read strictly, see blocs/numbers.py), bounded by the indicator's
-    range (the bound shown the same way).
-    ``messages`` keeps the bound messages already worded for this form: most
-    indicators share a range, and formatting it costs more than the field."""
+    range (the bound shown the same way). Its label and whether it is
+    disabled are set on each copy (``field_copy``)."""
     limit = indicator.max_value if indicator.max_value is not None else ABSOLUTE_MAX
-    key = (limit, indicator.allow_negative)
-    if messages is None:
-        messages = {}
-    if key not in messages:
-        messages[key] = _bound_messages(*key)
-    above, below = messages[key]
+    above, below = _bound_messages(limit, indicator.allow_negative)
     validators = [
         MaxValueValidator(limit, above),
         MinValueValidator(-limit if indicator.allow_negative else 0, below),
     ]
-    bounds = {
-        "validators": validators,
-        "required": False,
-        "label": label,
-        "disabled": disabled,
-    }
     if indicator.kind == K.INTEGER:
-        return WholeNumberField(**bounds)
-    return NumberField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **bounds)
+        return WholeNumberField(validators=validators, required=False)
+    return NumberField(
+        max_digits=MAX_DIGITS,
+        decimal_places=DECIMAL_PLACES,
+        validators=validators,
+        required=False,
+    )
+
+
+def _unit_codes(unit: str) -> list[str]:
+    """The units a figure in ``unit`` may be typed in, when there is a choice
+    (none for a unit outside pledges/units.py or alone in its dimension)."""
+    codes = units.compatible(unit) if unit in units.UNITS else []
+    return codes if len(codes) > 1 else []
+
+
+def _unit_field(unit: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        choices=[(code, str(units.Unit(code).label)) for code in _unit_codes(unit)],
+        required=False,
+    )
 
 
 YES_NO = [("", "—"), ("1", _("Yes")), ("0", _("No"))]
 
 
-class UnitField(forms.ChoiceField):
-    """The unit a figure is typed in. A form has one per unit, and a copy of
-    it per figure (``copy_as``) that shares its choices: Django would check
-    and copy the same few pairs again for each field and its widget, which
-    was a third of the time of building a 50-indicator report form."""
+def field_copy(field: forms.Field, *, label: str, disabled: bool) -> forms.Field:
+    """A copy of ``field`` named ``label``: what Django's own copy of a form's
+    fields (``Field.__deepcopy__``) makes anew, the widget, its attributes,
+    the messages and the validators, and nothing else: the choices and the
+    validators' bounds stay shared, as they never change after building."""
+    new = copy.copy(field)
+    new.widget = copy.copy(field.widget)
+    new.widget.attrs = dict(field.widget.attrs)
+    new.error_messages = field.error_messages.copy()
+    new.validators = field.validators[:]
+    new.label, new.disabled = label, disabled
+    return new
 
-    def copy_as(self, *, label: str, disabled: bool) -> "UnitField":
-        field = copy.copy(self)
-        field.widget = copy.copy(self.widget)
-        field.widget.attrs = dict(self.widget.attrs)
-        field.error_messages = self.error_messages.copy()
-        field.validators = self.validators[:]
-        field.label, field.disabled = label, disabled
-        return field
+
+class Prototypes:
+    """The fields of a form, each shape built once and copied per figure
+    (``field_copy``): a 50-indicator report form has some 200 fields of half
+    a dozen shapes, and building each through its class (widget, messages,
+    validators, bounds worded in the user's language) was most of the time
+    of building the form, which every GET, save and submit does."""
+
+    def __init__(self):
+        self.built: dict[tuple, forms.Field] = {}
+
+    def copy(self, key: tuple, build, *, label: str, disabled: bool) -> forms.Field:
+        field = self.built.get(key)
+        if field is None:
+            field = self.built[key] = build()
+        return field_copy(field, label=label, disabled=disabled)
 
 
 class ReportForm(forms.Form):
@@ -112,82 +132,76 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.values = values
         self.fields["award_target"].disabled = plans_locked
-        messages: dict = {}
         # Worded once, not once per indicator (the active language is fixed
         # for the request that builds the form).
         plan_label, note_label = gettext("Plan: %(name)s"), gettext("Note: %(name)s")
         unit_label = gettext("Unit: %(name)s")
-        self._units: dict[str, UnitField | None] = {}
+        made = Prototypes()
         for value in values:
             ind = value.indicator
             key = str(ind.pk)
+            number = (ind.kind, ind.max_value, ind.allow_negative)
             if ind.has_plan:
-                self.fields[f"plan_{key}"] = _number_field(
-                    ind,
-                    plan_label % {"name": ind.name},
-                    plans_locked,
-                    messages,
+                self.fields[f"plan_{key}"] = made.copy(
+                    number,
+                    lambda ind=ind: _number_field(ind),
+                    label=plan_label % {"name": ind.name},
+                    disabled=plans_locked,
                 )
             if ind.kind == K.TEXT:
-                self.fields[f"text_{key}"] = forms.CharField(
+                self.fields[f"text_{key}"] = made.copy(
+                    ("text",),
+                    lambda: forms.CharField(
+                        required=False,
+                        widget=forms.Textarea(attrs={"rows": 2}),
+                        max_length=5000,
+                    ),
                     label=ind.name,
-                    required=False,
-                    widget=forms.Textarea(attrs={"rows": 2}),
                     disabled=values_locked,
-                    max_length=5000,
                 )
             elif ind.kind == K.BOOLEAN:
-                self.fields[f"actual_{key}"] = forms.TypedChoiceField(
+                self.fields[f"actual_{key}"] = made.copy(
+                    ("yes-no",),
+                    lambda: forms.TypedChoiceField(
+                        choices=YES_NO,
+                        coerce=Decimal,
+                        empty_value=None,
+                        required=False,
+                    ),
                     label=ind.name,
-                    choices=YES_NO,
-                    coerce=Decimal,
-                    empty_value=None,
-                    required=False,
                     disabled=values_locked,
                 )
             else:
-                self.fields[f"actual_{key}"] = _number_field(
-                    ind, ind.name, values_locked, messages
+                self.fields[f"actual_{key}"] = made.copy(
+                    number,
+                    lambda ind=ind: _number_field(ind),
+                    label=ind.name,
+                    disabled=values_locked,
                 )
-            unit_field = self._unit_field(ind)
-            if unit_field:
+            if ind.kind in (K.INTEGER, K.DECIMAL) and _unit_codes(ind.unit):
                 # A figure may be typed in any unit of the indicator's
                 # dimension; the service converts it (pledges/units.py).
                 label = unit_label % {"name": ind.name}
+                unit = ("unit", ind.unit)
                 if ind.has_plan:
-                    self.fields[f"plan_unit_{key}"] = unit_field.copy_as(
-                        label=label, disabled=plans_locked
+                    self.fields[f"plan_unit_{key}"] = made.copy(
+                        unit,
+                        lambda ind=ind: _unit_field(ind.unit),
+                        label=label,
+                        disabled=plans_locked,
                     )
-                self.fields[f"actual_unit_{key}"] = unit_field.copy_as(
-                    label=label, disabled=values_locked
+                self.fields[f"actual_unit_{key}"] = made.copy(
+                    unit,
+                    lambda ind=ind: _unit_field(ind.unit),
+                    label=label,
+                    disabled=values_locked,
                 )
-            self.fields[f"note_{key}"] = forms.CharField(
+            self.fields[f"note_{key}"] = made.copy(
+                ("note",),
+                lambda: forms.CharField(required=False, max_length=2000),
                 label=note_label % {"name": ind.name},
-                required=False,
-                max_length=2000,
                 disabled=values_locked,
             )
-
-    def _unit_field(self, indicator: Indicator) -> "UnitField | None":
-        """The field of the units a figure of ``indicator`` may be typed in,
-        to copy, or None when there is no choice (made once per unit)."""
-        if indicator.kind not in (K.INTEGER, K.DECIMAL):
-            return None
-        if indicator.unit not in self._units:
-            codes = (
-                units.compatible(indicator.unit)
-                if indicator.unit in units.UNITS
-                else []
-            )
-            self._units[indicator.unit] = (
-                UnitField(
-                    choices=[(code, str(units.Unit(code).label)) for code in codes],
-                    required=False,
-                )
-                if len(codes) > 1
-                else None
-            )
-        return self._units[indicator.unit]
 
     @staticmethod
     def initial_for(submission, values) -> dict:
