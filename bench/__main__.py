@@ -67,6 +67,18 @@ def manage(db: Path, *args: str) -> str:
     return run([PY, "manage.py", *args], db)
 
 
+def cpu_split(day: dict) -> str:
+    """Where a request's CPU went in the mix, beside the trivial view's."""
+
+    def parts(cpu: dict) -> str:
+        return f"{cpu['app']:.1f} + {cpu['database']:.1f} + {cpu['client']:.1f}"
+
+    return (
+        "CPU ms per request (app server + database + client): "
+        f"{parts(day['cpu_ms'])}, trivial {parts(day['trivial_cpu_ms'])}"
+    )
+
+
 def step(module: str, db: Path | None, *args) -> dict:
     out = run([PY, "-m", f"bench.{module}", *map(str, args)], db)
     return json.loads(out.strip().splitlines()[-1])
@@ -300,7 +312,7 @@ def main(argv=None) -> int:
                         f"reader after each write, all cold: {day['rps']:.1f} req/s "
                         f"= {ratio:.2f} of trivial ({reference:.0f} req/s just "
                         f"before and after); p50 {day['p50_ms']} ms, "
-                        f"p95 {day['p95_ms']} ms"
+                        f"p95 {day['p95_ms']} ms; {cpu_split(day)}"
                         + (f"; {day['failed']} failed" if day["failed"] else ""),
                         f">= {MIX_GOAL} of trivial",
                         ratio >= MIX_GOAL and not day["failed"],

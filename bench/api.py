@@ -45,7 +45,7 @@ def main(requests: int, blocs: int, years: int) -> None:
         if running is None:
             emit({"skipped": "no PostgreSQL"})
             return
-        port, prepared, _ = running
+        port, prepared, *_ = running
         cookie = prepared["cookie"]
         targets = [
             (name, path, cookie)

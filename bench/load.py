@@ -11,7 +11,8 @@ session cookies) in the same run:
   the overview after each of those writes. Every request of the mix is cold
   (the first after a data change, as a real user's is): p50, p95 and
   requests per second against the trivial view measured just before and
-  after it.
+  after it, and the CPU a request costs the app server, the database and
+  the client (``CpuMeter``), for the mix and for the trivial view.
 ``python -m bench.load REQUESTS BLOCS YEARS`` prints one JSON line
 (``{"skipped": ...}`` without PostgreSQL binaries)."""
 
@@ -22,6 +23,7 @@ import html.parser
 import http.client
 import json
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -123,6 +125,10 @@ class Postgres:
         subprocess.run([*psql, "CREATE DATABASE portal OWNER portal"], **quiet)
         return f"postgres://portal:portal@127.0.0.1:{self.port}/portal"
 
+    def pid(self) -> int:
+        """The postmaster's process id (first line of postmaster.pid)."""
+        return int((self.dir / "data" / "postmaster.pid").read_text().split()[0])
+
     def stop(self) -> None:
         subprocess.run(
             [
@@ -139,6 +145,49 @@ class Postgres:
             check=False,
         )
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class CpuMeter:
+    """CPU seconds spent by the app server (gunicorn's master and workers),
+    the database server (the postmaster and its backends) and this process
+    (the client threads), read from /proc: where a request's cost goes, the
+    parts a benchmark ratio alone does not tell apart. A process tree's
+    figure includes its children that have exited (cutime, cstime)."""
+
+    def __init__(self, app_pid: int, database_pid: int):
+        self.roots = {"app": app_pid, "database": database_pid}
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    @staticmethod
+    def _stat(pid: int) -> list[str]:
+        # The command name, in parentheses, may hold spaces: split after it.
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+    def _tree(self, root: int) -> float:
+        ticks = sum(int(x) for x in self._stat(root)[11:15])
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = self._stat(int(stat.parent.name))
+            except (OSError, ValueError):
+                continue  # a process that ended meanwhile
+            if int(fields[1]) == root:
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / self.tick
+
+    def snapshot(self) -> dict[str, float]:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        return {
+            **{part: self._tree(pid) for part, pid in self.roots.items()},
+            "client": own.ru_utime + own.ru_stime,
+        }
+
+    @staticmethod
+    def per_request(before: dict, after: dict, requests: int) -> dict[str, float]:
+        """Milliseconds of CPU per request, by part."""
+        return {
+            part: round((after[part] - before[part]) * 1000 / max(requests, 1), 2)
+            for part in before
+        }
 
 
 def hammer(port: int, path: str, cookie: str, requests: int) -> dict:
@@ -447,7 +496,8 @@ ANALYZE = (
 def served(module: str, blocs: int, years: int, env_extra: dict | None = None):
     """A throw-away PostgreSQL holding the demo and the scale data, the
     ``prepare()`` of ``module`` run inside it, and gunicorn with the bench
-    settings in front of it; yields ``(port, prepared, generate_seconds)``,
+    settings in front of it; yields ``(port, prepared, generate_seconds,
+    CpuMeter)``,
     or ``None`` without PostgreSQL binaries. Everything stops on exit."""
     binaries = pg_bin()
     if binaries is None:
@@ -520,7 +570,7 @@ def served(module: str, blocs: int, years: int, env_extra: dict | None = None):
                 break
             except OSError:
                 time.sleep(0.2)
-        yield port, prepared, generated
+        yield port, prepared, generated, CpuMeter(gunicorn.pid, server.pid())
     finally:
         if gunicorn is not None:
             gunicorn.terminate()
@@ -533,7 +583,7 @@ def main(requests: int, blocs: int, years: int) -> None:
         if running is None:
             emit({"skipped": "no PostgreSQL"})
             return
-        port, prepared, generated = running
+        port, prepared, generated, meter = running
         pages, mix = prepared["pages"], prepared["mix"]
         cookie = pages["board form"]["cookie"]
         targets = [("trivial", "/bench/trivial/", cookie)]
@@ -548,9 +598,20 @@ def main(requests: int, blocs: int, years: int) -> None:
         if reader and mix:
             # The mix's own reference: the trivial view just before and just
             # after it, so that it shares the mix's moment of the machine.
+            cpu = meter.snapshot()
             before = hammer(port, "/bench/trivial/", cookie, requests // 2)
+            cpu_day = meter.snapshot()
             day = deadline_day(port, mix, reader)
+            cpu_after_day = meter.snapshot()
             after = hammer(port, "/bench/trivial/", cookie, requests // 2)
+            cpu_end = meter.snapshot()
+            trivial_cpu = meter.per_request(cpu, cpu_day, before["ok"])
+            trivial_after = meter.per_request(cpu_after_day, cpu_end, after["ok"])
+            day["cpu_ms"] = meter.per_request(cpu_day, cpu_after_day, day["ok"])
+            day["trivial_cpu_ms"] = {
+                part: round((trivial_cpu[part] + trivial_after[part]) / 2, 2)
+                for part in trivial_cpu
+            }
             day["trivial_rps"] = round(
                 (before["ok"] + after["ok"]) / (before["seconds"] + after["seconds"]),
                 1,
