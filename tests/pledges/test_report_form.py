@@ -576,6 +576,39 @@ def test_report_page_runs_fixed_queries_whatever_the_indicators(
     assert refused.text.count('aria-invalid="true"') >= n_indicators // 2
 
 
+@pytest.mark.parametrize("n_indicators", [8, 60])
+def test_save_and_submit_run_fixed_queries_whatever_the_indicators(
+    db, client_for, django_assert_max_num_queries, n_indicators
+):
+    """Issue 15: a save ran 21 queries, 9 of them the model's checks of
+    relations and constraints the services never change; a submit 25."""
+    submission = _mixed_submission(n_indicators)
+    client = client_for(factories.user(role="board_officer", board=submission.board))
+    url = _url(submission)
+    first = next(v for v in submission.values.all() if v.note)
+    data = form_data(submission) | {f"note_{first.indicator_id}": "đã đối chiếu"}
+    # Session, user, the report and its values; under the lock the report
+    # again with its relations, its values, their update, the report's and
+    # the audit event.
+    with django_assert_max_num_queries(11):
+        saved = client.post(url, {**data, "action": "save"})
+    assert saved.status_code == 302
+    submission.refresh_from_db()
+    assert submission.version == 3  # prepared, filled in, saved here
+    assert submission.values.get(pk=first.pk).note == "đã đối chiếu"
+    data = form_data(submission)
+    # And the year's rules, last year's figures, the bloc's figures for the
+    # outliers and the flags.
+    with django_assert_max_num_queries(15):
+        submitted = client.post(url, {**data, "action": "submit-empty"})
+    assert submitted.status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.SUBMITTED
+    assert AuditEvent.objects.filter(
+        object_id=str(submission.pk), action="submission.submit"
+    ).exists()
+
+
 # Empty results are confirmed before submitting (issue 11) ---------------------
 
 
