@@ -58,16 +58,6 @@ def dated_board_field(field: str, *, board: str, year: str) -> Coalesce:
     return Coalesce(Subquery(former.values(field)[:1]), F(f"{board}__{field}"))
 
 
-def _leader(role: str, bloc_year_ref: str = "pk") -> Subquery:
-    """The short name of the board holding ``role`` in the outer row's year,
-    as it was called that year."""
-    return Subquery(
-        Membership.objects.filter(bloc_year=OuterRef(bloc_year_ref), role=role)
-        .annotate(dated=dated_board_field("short_name", board="board", year="year"))
-        .values("dated")[:1]
-    )
-
-
 def year_end_sql(year_sql: str) -> str:
     """SQL of the last day of the year ``year_sql`` (an integer expression),
     the day whose names a year prints (``year_end``)."""
@@ -91,32 +81,43 @@ def dated_board_sql(column: str, *, board_sql: str, year_sql: str) -> str:
     )
 
 
-def bloc_years_with_leaders(qs: QuerySet[BlocYear]) -> QuerySet[BlocYear]:
-    """Annotate member count, and the short names of the head and the deputy
-    as they were called that year, without a query per row.
+def leaders_sql(bloc_year_sql: str) -> dict[str, RawSQL]:
+    """The member count, and the short names of the head and the deputy as
+    they were called that year, of the bloc-year whose id is the SQL
+    ``bloc_year_sql`` (a column of the outer query), as annotations.
 
     Written in SQL: the same built with the ORM (a subquery per leader with a
     subquery for the dated name inside, and a count) took ten times longer to
     compile than to run, most of a cold overview. The dated name is the one
     ``board_name_on`` gives for the year's last day (``year_end``)."""
     quote = connection.ops.quote_name
-    year = quote(BlocYear._meta.db_table)
     member = quote(Membership._meta.db_table)
     board = quote(Board._meta.db_table)
     dated = dated_board_sql("short_name", board_sql="m.board_id", year_sql="m.year")
-    # Only table names (quoted, from the models) are interpolated.
+    # Only table names (quoted, from the models) and SQL of our own are
+    # interpolated.
     leader = (
         f"SELECT COALESCE({dated}, b.short_name)"  # noqa: S608
         f" FROM {member} m INNER JOIN {board} b ON b.id = m.board_id"
-        f" WHERE m.bloc_year_id = {year}.id AND m.role = %s ORDER BY m.id LIMIT 1"
+        f" WHERE m.bloc_year_id = {bloc_year_sql} AND m.role = %s"
+        " ORDER BY m.id LIMIT 1"
     )
-    count = f"SELECT COUNT(*) FROM {member} c WHERE c.bloc_year_id = {year}.id"  # noqa: S608
+    count = f"SELECT COUNT(*) FROM {member} c WHERE c.bloc_year_id = {bloc_year_sql}"  # noqa: S608
     text = CharField()
-    return qs.annotate(
-        member_count=RawSQL(count, [], output_field=IntegerField()),  # noqa: S611
-        head_name=RawSQL(leader, [Membership.Role.HEAD.value], output_field=text),  # noqa: S611
-        deputy_name=RawSQL(leader, [Membership.Role.DEPUTY.value], output_field=text),  # noqa: S611
-    )
+    return {
+        "member_count": RawSQL(count, [], output_field=IntegerField()),  # noqa: S611
+        "head_name": RawSQL(leader, [Membership.Role.HEAD.value], output_field=text),  # noqa: S611
+        "deputy_name": RawSQL(  # noqa: S611
+            leader, [Membership.Role.DEPUTY.value], output_field=text
+        ),
+    }
+
+
+def bloc_years_with_leaders(qs: QuerySet[BlocYear]) -> QuerySet[BlocYear]:
+    """Annotate member count, and the short names of the head and the deputy
+    as they were called that year (``leaders_sql``), without a query per row."""
+    year = connection.ops.quote_name(BlocYear._meta.db_table)
+    return qs.annotate(**leaders_sql(f"{year}.id"))
 
 
 def memberships_list_for_board(*, user: User) -> QuerySet[Membership]:
@@ -125,8 +126,9 @@ def memberships_list_for_board(*, user: User) -> QuerySet[Membership]:
         Membership.objects.filter(board=user.board_id)
         .select_related("bloc_year__bloc")
         .annotate(
-            head_name=_leader(Membership.Role.HEAD, "bloc_year"),
-            deputy_name=_leader(Membership.Role.DEPUTY, "bloc_year"),
+            **leaders_sql(
+                f"{connection.ops.quote_name(Membership._meta.db_table)}.bloc_year_id"
+            )
         )
         .order_by("-year")
     )

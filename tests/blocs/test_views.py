@@ -175,7 +175,7 @@ def test_secretariat_sees_only_own_bloc_years(world, client_for):
 @pytest.mark.parametrize("renamed_on", [dt.date(2025, 1, 1), dt.date(2026, 1, 1)])
 def test_leaders_are_named_as_in_each_year(db, renamed_on):
     """``bloc_years_with_leaders`` (the overview, the comparison, the admin
-    list) names the head and deputy as they were called in each year: a
+    list) and a board's page name the head and deputy as they were called in each year: a
     rename dated from 1 January reaches that year and not the one before."""
     head, deputy, member = (factories.board() for _ in range(3))
     bloc = factories.bloc()
@@ -204,3 +204,10 @@ def test_leaders_are_named_as_in_each_year(db, renamed_on):
         2024: (old, deputy.short_name, 3),
         2025: (f"{old} mới" if renamed_2025 else old, deputy.short_name, 3),
     }
+    # A member board's own page names them the same way (the same SQL).
+    officer = factories.user(role="board_officer", board=member)
+    years = {
+        m.year: (m.head_name, m.deputy_name)
+        for m in selectors.memberships_list_for_board(user=officer)
+    }
+    assert years == {year: names[:2] for year, names in rows.items()}
