@@ -19,10 +19,11 @@ session cookies) in the same run:
 import contextlib
 import datetime as dt
 import glob
-import html.parser
+import html
 import http.client
 import json
 import os
+import re
 import resource
 import shutil
 import socket
@@ -260,51 +261,44 @@ def interleaved(port: int, targets: list[tuple[str, str, str]], requests: int) -
     }
 
 
-class ReportForm(html.parser.HTMLParser):
+FORM = re.compile(r"<form\b(?![^>]*\baction=)[^>]*>(.*?)</form>", re.S)
+FIELD = re.compile(r"<input\b([^>]*)>|<(textarea|select)\b([^>]*)>(.*?)</\2>", re.S)
+ATTRIBUTE = re.compile(r'([\w-]+)(?:="([^"]*)")?')
+SELECTED = re.compile(r"<option\b([^>]*\bselected\b[^>]*)>")
+
+
+def form_fields(page: str) -> dict[str, str]:
     """The fields of the report form (the page's form without an action) as
-    a browser would post them."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields: dict[str, str] = {}
-        self._in_form = False
-        self._textarea: str | None = None
-        self._select: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self._in_form = "action" not in a
-        if not self._in_form or "disabled" in a:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
+    a browser would post them: enabled inputs, checked boxes, textareas and
+    the selected options. Regular expressions over the markup the portal
+    writes, not a general HTML parser: the client shares the server's two
+    cores, and ``html.parser`` took 17 ms per form page, a third of what
+    the server spent on it."""
+    form = FORM.search(page)
+    fields: dict[str, str] = {}
+    for inputs, tag, attributes, content in FIELD.findall(
+        form.group(1) if form else ""
+    ):
+        a = dict(ATTRIBUTE.findall(inputs or attributes))
+        name = html.unescape(a.get("name", ""))
+        if not name or "disabled" in a:
+            continue
+        if tag == "textarea":
+            # A newline right after the start tag is not part of the value.
+            text = html.unescape(content)
+            fields[name] = text[1:] if text.startswith("\n") else text
+        elif tag == "select":
+            chosen = SELECTED.search(content)
+            value = dict(ATTRIBUTE.findall(chosen.group(1))) if chosen else {}
+            fields[name] = html.unescape(value.get("value", ""))
+        else:
             kind = a.get("type", "text")
             if kind in ("submit", "button", "file") or (
                 kind in ("checkbox", "radio") and "checked" not in a
             ):
-                return
-            self.fields[name] = a.get("value") or ""
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.fields[name] = ""
-        elif tag == "select" and name:
-            self._select = name
-            self.fields.setdefault(name, "")
-        elif tag == "option" and self._select and "selected" in a:
-            self.fields[self._select] = a.get("value") or ""
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.fields[self._textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._in_form = False
-        elif tag == "textarea":
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
+                continue
+            fields[name] = html.unescape(a.get("value", ""))
+    return fields
 
 
 def request(port, method, path, cookie, body=None):
@@ -367,9 +361,7 @@ def deadline_day(port: int, officers: list[dict], reader: dict) -> dict:
             ),
             None,
         )
-        parser = ReportForm()
-        parser.feed(body.decode())
-        return parser.fields, csrf
+        return form_fields(body.decode()), csrf
 
     def post(officer, fields, csrf, action):
         cookie = officer["cookie"] + (f"; csrftoken={csrf}" if csrf else "")
