@@ -31,6 +31,9 @@ DJANGO_STRINGS_MISSING_IN_VI = [
     gettext_noop("Enter a whole number."),
     gettext_noop("Enter a number."),
     gettext_noop("This field is required."),
+    # The admin lists' checkboxes, as a screen reader reads them.
+    gettext_noop("Select all objects on this page for an action"),
+    gettext_noop("Select this object for an action - {}"),
     # The admin's index, the user pages' help (Django 5.1+, not in vi yet).
     gettext_noop("Change or view list link"),
     gettext_noop("Add link"),

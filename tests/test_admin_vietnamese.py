@@ -35,8 +35,9 @@ SKIP_TAGS = {"script", "style", "code", "pre", "textarea", "title"}
 
 
 class _Text(HTMLParser):
-    """The page's visible text nodes, submit buttons' labels and the admin's
-    column headers (with the field or method each heads)."""
+    """The page's visible text nodes, submit buttons' labels, the labels
+    read to screen-reader users (aria-label) and the admin's column headers
+    (with the field or method each heads)."""
 
     def __init__(self):
         super().__init__()
@@ -52,6 +53,9 @@ class _Text(HTMLParser):
             self._skip += 1
         if tag == "input" and attrs.get("type") in ("submit", "button"):
             self.nodes.append(attrs.get("value") or "")
+        # What a screen reader says instead of (or beside) the visible text.
+        if attrs.get("aria-label"):
+            self.nodes.append(" ".join(attrs["aria-label"].split()))
         if tag == "th":
             match = re.search(r"\bcolumn-(\w+)", attrs.get("class") or "")
             self._column = match.group(1) if match else None
