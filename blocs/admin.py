@@ -652,6 +652,9 @@ class BlocYearAdmin(ScopedAdmin):
             return redirect(back)
         is_advance = action.key == "advance"
         missing = hooks.stage_missing(bloc_year, bloc_year.status) if is_advance else []
+        # A step that cannot be done yet says why before it is confirmed
+        # (a stage move with something missing may still be, with a reason).
+        blocked = action.blocked(bloc_year) if action.blocked else []
         form = NextActionForm(
             request.POST if request.method == "POST" else None,
             initial={"key": action.key},
@@ -688,6 +691,7 @@ class BlocYearAdmin(ScopedAdmin):
                 **self._context(request, bloc_year, action.label),
                 "action": action,
                 "missing": missing,
+                "blocked": blocked,
                 "form": form,
                 "key": action.key,
             },

@@ -78,12 +78,15 @@ class CockpitItem:
 class NextAction:
     """A step the cockpit's one button can take: ``label`` says what it will
     do (shown on the button and on its confirmation page); ``perform`` is a
-    service call taking (bloc_year, actor)."""
+    service call taking (bloc_year, actor); ``blocked``, given the year,
+    says what still stops the step (read on the confirmation page only, not
+    on the cockpit: it may cost a document's queries)."""
 
     key: str
     label: str
     perform: Callable[[object, object], object]
     explanation: str = ""
+    blocked: Callable[[object], list[str]] | None = None
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,7 @@ def next_actions(bloc_year: BlocYear) -> list[NextAction]:
                 "The document is rendered, signed and archived with a "
                 "verification code; a published version never changes."
             ),
+            blocked=lambda year, kind=kind: services.publish_missing(year, kind),
         )
         for kind, label in Publication.Kind.choices
         if kind not in published

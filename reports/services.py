@@ -154,6 +154,28 @@ def document_draft(*, bloc_year: BlocYear, kind: str, actor: User) -> bytes:
 
 
 @transaction.atomic
+def publish_missing(
+    bloc_year: BlocYear, kind: str, ctx: dict | None = None
+) -> list[str]:
+    """What the document still lacks to be published: its stage, signers'
+    names, sections, the date a recorded year's document bore; from its
+    context, built here when not given."""
+    refusal = publish_refusal(bloc_year, kind)
+    if refusal:
+        return [refusal]
+    if ctx is None:
+        ctx = documents.context(
+            kind, bloc_year, draft=False, issue_day=timezone.localdate()
+        )
+    missing = list(ctx["missing"])
+    if ctx["recorded_after_fact"] and ctx["own_day"] is None:
+        # Today's date would pass for the paper's: the year must state it.
+        missing.append(
+            _("the date the document bore (the conference's or the signing's)")
+        )
+    return missing
+
+
 def document_publish(*, bloc_year: BlocYear, kind: str, actor: User) -> Publication:
     """Render, store the exact bytes with their SHA-256, a version number and a
     verification code; an earlier version stays as it is."""
@@ -188,15 +210,11 @@ def document_publish(*, bloc_year: BlocYear, kind: str, actor: User) -> Publicat
         verify_url=url,
         issue_day=timezone.localdate(),
     )
-    if ctx["recorded_after_fact"] and ctx["own_day"] is None:
-        # Today's date would pass for the paper's: the year must state it.
-        ctx["missing"].append(
-            _("the date the document bore (the conference's or the signing's)")
-        )
-    if ctx["missing"]:
+    missing = publish_missing(bloc_year, kind, ctx)
+    if missing:
         raise ValidationError(
             _("This document cannot be published yet. Missing: %(missing)s.")
-            % {"missing": "; ".join(ctx["missing"])}
+            % {"missing": "; ".join(missing)}
         )
     entry = document_number_reserve(
         bloc_year=bloc_year, kind=kind, actor=actor, year=ctx["day"].year

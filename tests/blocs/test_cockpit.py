@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils import translation
 
 from blocs import services
-from blocs.models import AuditEvent, BlocYear
+from blocs.models import AuditEvent, BlocYear, Official
 from pledges import services as pledges
 from pledges.models import Indicator, Pledge, Submission
 from reports import services as reports
@@ -173,6 +174,37 @@ def test_next_action_asks_first_then_does_exactly_what_it_says(world, client_for
     assert copied.actor == world.users["secretariat"]
     # The button now offers the next set-up step.
     assert client.get(_next(year.pk)).context["action"].key == "pledge_create"
+
+
+def test_a_step_that_cannot_be_done_says_why_before_it_is_confirmed(world, client_for):
+    """Stop 11: on a closed year the button offered to publish a document
+    that lacked its signers, and said so only after it was pressed, as an
+    error, leaving the same button in place."""
+    actor = world.users["secretariat"]
+    year = world.own_year
+    _set_up(year, actor)
+    for _ in range(6):  # to the pledge, reporting, ..., voting and closed
+        year = services.bloc_year_advance(
+            bloc_year=year, actor=actor, override_reason="t"
+        )
+    assert year.status == S.CLOSED
+    # One member board's head is not named: the pledge cannot be signed.
+    board = year.memberships.order_by("pk").first().board
+    Official.objects.filter(board=board).delete()
+    client = client_for(actor)
+    confirm = client.get(_next(year.pk), HTTP_ACCEPT_LANGUAGE="en")
+    assert confirm.context["action"].key == "publish:pledge"
+    blocked = confirm.context["blocked"]
+    assert blocked == reports.publish_missing(year, "pledge") != []
+    assert any(board.name in line or board.short_name in line for line in blocked)
+    html = confirm.content.decode()
+    assert 'data-testid="blocked"' in html
+    for line in blocked:
+        assert str(escape(line)) in html
+    assert "Yes, do it" not in html  # nothing to confirm
+    # Pressed anyway (an old page): refused, nothing published.
+    client.post(_next(year.pk), {"key": "publish:pledge"})
+    assert not Publication.objects.filter(bloc_year=year).exists()
 
 
 def test_a_stale_confirmation_does_nothing(world, client_for):
