@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from blocs import services as bloc_services
 from blocs.fund import calc, services
 from blocs.fund.models import Contribution, Expense, FundYear
-from blocs.fund.selectors import fund_balance, fund_statement
+from blocs.fund.selectors import fund_balance, fund_report, fund_statement
 from blocs.models import AuditEvent, BlocYear
 from reports.documents import rendering
 from tests import factories
@@ -82,6 +82,18 @@ def test_contributions_paid_and_carried_over_less_expenses_is_the_balance(world)
     assert statement.expenses == D(3_000_000)
     assert fund_balance(world.own_year) == D(1_000_000 + 12_000_000 - 3_000_000)
     assert AuditEvent.objects.filter(action__startswith="fund.").count() == 5
+
+
+def test_the_statement_summed_in_the_database_equals_the_one_summed_from_its_rows(
+    world,
+):
+    """The cockpit sums the fund in SQL (``fund_statement``); the summary
+    report sums the rows it prints (``fund_report``): both say the same."""
+    _books(world)
+    report = fund_report(world.own_year)
+    assert report.statement == fund_statement(world.own_year)
+    assert len(report.contributions) == 3
+    assert len(report.expenses) == 1
 
 
 def test_the_years_cockpit_shows_the_fund_balance(world, client_for):
