@@ -74,6 +74,21 @@ class RoundCreateForm(forms.Form):
         return cleaned
 
 
+class StatedTimeForm(forms.Form):
+    """When a round of a year recorded after the fact opened or closed, as
+    its minutes state (the services refuse a time in the future, or a
+    closing before the opening)."""
+
+    at = forms.DateTimeField(
+        input_formats=["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M"],
+        help_text=_("Day and hour, as 20/01/2024 09:30."),
+    )
+
+    def __init__(self, *args, label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["at"].label = label
+
+
 class PaperTallyForm(forms.Form):
     """The count of a paper vote; one "votes" field per candidate board."""
 

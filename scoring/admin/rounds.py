@@ -20,7 +20,7 @@ from pledges.admin.common import report_done, run_each
 from scoring import notices, permissions, services
 from scoring.admin.candidates import BallotCastInline, CandidateInline, _open_years
 from scoring.admin.common import RunScoringMixin, changes_of, record_inline_changes
-from scoring.admin.forms import PaperTallyForm, RoundCreateForm
+from scoring.admin.forms import PaperTallyForm, RoundCreateForm, StatedTimeForm
 from scoring.models import Candidate, VotingRound
 
 S = VotingRound.Status
@@ -214,13 +214,62 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
 
     # Actions ----------------------------------------------------------------------
 
+    def _stated_time(self, request, queryset, *, label, question=""):
+        """The time the minutes state for opening or closing a round of a
+        year recorded after the fact (its votes were held long ago, and the
+        clock's time would be recorded instead), asked on a page of its own,
+        one round at a time: (page, None) while asking, (None, time) once
+        given, (None, None) for a year run in the portal (the clock's)."""
+        rounds = list(queryset.select_related("bloc_year__bloc"))
+        if not any(r.bloc_year.recorded_after_fact for r in rounds):
+            return None, None
+        if len(rounds) != 1:
+            self.message_user(
+                request,
+                _(
+                    "A round of a year recorded after the fact is opened or "
+                    "closed alone, at the time its minutes state."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path()), None
+        form = StatedTimeForm(
+            request.POST if "apply" in request.POST else None, label=label
+        )
+        if "apply" in request.POST and form.is_valid():
+            return None, form.cleaned_data["at"]
+        return (
+            TemplateResponse(
+                request,
+                "admin/scoring/votinground/stated_time.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": rounds[0],
+                    "question": question,
+                    "form": form,
+                    "voting_round": rounds[0],
+                    "action": request.POST.get("action", ""),
+                    "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                    "opts": self.model._meta,
+                },
+            ),
+            None,
+        )
+
     @admin.action(description=_("Open the round"), permissions=["run"])
     def open_round(self, request, queryset):
+        page, stated = self._stated_time(
+            request, queryset, label=_("Opened at, as the minutes state")
+        )
+        if page is not None:
+            return page
         done = run_each(
             self,
             request,
             queryset,
-            lambda r: services.round_open(voting_round=r, actor=request.user),
+            lambda r: services.round_open(
+                voting_round=r, actor=request.user, opened_at=stated
+            ),
         )
         report_done(
             self,
@@ -257,15 +306,19 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
 
     @admin.action(description=_("Close and count"), permissions=["run"])
     def close_round(self, request, queryset):
-        page = action_confirmation(
-            self,
+        question = _(
+            "Closing a round ends the vote and counts it: no ballot can be "
+            "cast or changed afterwards. Close and count these rounds?"
+        )
+        # A recorded year's page asks for the time and is the confirmation.
+        page, stated = self._stated_time(
             request,
             queryset,
-            question=_(
-                "Closing a round ends the vote and counts it: no ballot can be "
-                "cast or changed afterwards. Close and count these rounds?"
-            ),
+            label=_("Closed at, as the minutes state"),
+            question=question,
         )
+        if page is None and stated is None:
+            page = action_confirmation(self, request, queryset, question=question)
         if page is not None:
             return page
         decisions = []
@@ -274,7 +327,12 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
             request,
             queryset,
             lambda r: decisions.append(
-                (r, services.round_close(voting_round=r, actor=request.user))
+                (
+                    r,
+                    services.round_close(
+                        voting_round=r, actor=request.user, closed_at=stated
+                    ),
+                )
             ),
         )
         for voting_round, decision in decisions:

@@ -339,6 +339,71 @@ def test_a_paper_vote_keeps_the_hours_of_the_conference(world, paper_year):
     assert (voting_round.opened_at, voting_round.closed_at) == (opened, closed)
 
 
+def _round_action(client, voting_round, action, **data):
+    return client.post(
+        reverse("admin:scoring_votinground_changelist"),
+        {"action": action, "_selected_action": [voting_round.pk], **data},
+    )
+
+
+def test_the_admin_asks_a_paper_years_round_for_the_times_of_its_minutes(
+    world, paper_year, client_for
+):
+    """Stop 10 and 11 left it open: the admin opened and closed a recorded
+    year's round at the clock's time (a 2024 vote recorded as held today)."""
+    voting_round = _paper_round(paper_year)
+    client = client_for(world.users["secretariat"])
+    asked = _round_action(client, voting_round, "open_round")
+    assert asked.status_code == 200
+    assert 'name="at"' in asked.text
+    voting_round.refresh_from_db()
+    assert voting_round.status == "draft"  # nothing before the time is given
+    # A time in the future is refused with the service's message; nothing changes.
+    future = timezone.localtime() + dt.timedelta(days=2)
+    refused = _round_action(
+        client,
+        voting_round,
+        "open_round",
+        apply="1",
+        at=future.strftime("%d/%m/%Y %H:%M"),
+    )
+    assert refused.status_code == 302
+    voting_round.refresh_from_db()
+    assert (voting_round.status, voting_round.opened_at) == ("draft", None)
+    _round_action(client, voting_round, "open_round", apply="1", at="20/01/2024 09:00")
+    voting_round.refresh_from_db()
+    assert voting_round.status == "open"
+    assert voting_round.opened_at == _at(dt.date(2024, 1, 20), 9)
+    scoring.round_paper_tally(
+        voting_round=voting_round,
+        actor=world.users["secretariat"],
+        issued=3,
+        valid=3,
+        invalid=0,
+        votes={world.own_boards[0].pk: 3},
+    )
+    # Closing asks for the time too, and the page is its confirmation.
+    asked = _round_action(client, voting_round, "close_round")
+    assert 'name="at"' in asked.text
+    _round_action(client, voting_round, "close_round", apply="1", at="20/01/2024 10:30")
+    voting_round.refresh_from_db()
+    assert voting_round.status == "closed"
+    assert voting_round.closed_at == timezone.make_aware(
+        dt.datetime(2024, 1, 20, 10, 30)
+    )
+
+
+def test_the_admin_opens_a_live_years_round_at_the_clocks_time(world, client_for):
+    voting_round = _paper_round(world.own_year)
+    before = timezone.now()
+    client = client_for(world.users["secretariat"])
+    response = _round_action(client, voting_round, "open_round")
+    assert response.status_code == 302  # no time asked
+    voting_round.refresh_from_db()
+    assert voting_round.status == "open"
+    assert voting_round.opened_at >= before
+
+
 def test_a_live_years_vote_takes_the_clocks_time(world):
     voting_round = _paper_round(world.own_year)
     with pytest.raises(ValidationError):
