@@ -159,6 +159,20 @@ class Shooter:
                 raise ShotError(f"the cockpit link led to {page.url}")
             self.save(page, "admin-cockpit.png", "Bước tiếp theo")
 
+    def admin_fund(self) -> None:
+        """The bloc's fund of 2023 in the admin: the statement above the
+        contributions and expenses, marked as illustrative figures."""
+        with self.context() as ctx:
+            page = ctx.new_page()
+            self.log_in(page, "khoitruong")
+            self.goto(page, "/admin/fund/fundyear/")
+            link = page.locator("#result_list a", has_text="2023")
+            if link.count() != 1:
+                raise ShotError("no single 2023 fund on /admin/fund/fundyear/")
+            with page.expect_navigation():
+                link.click()
+            self.save(page, "admin-fund.png", "Số liệu minh họa")
+
     def report_form(self) -> None:
         """A board officer's 2026 report with a few figures typed the
         Vietnamese way (thousands ".", decimal ","), saved as a draft."""
@@ -232,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             shooter.admin_bloc_years()
             shooter.admin_documents()
             shooter.admin_cockpit()
+            shooter.admin_fund()
             shooter.report_form()
         except ShotError as exc:
             print(f"error: {exc}", file=sys.stderr)
