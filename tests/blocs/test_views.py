@@ -175,8 +175,9 @@ def test_secretariat_sees_only_own_bloc_years(world, client_for):
 @pytest.mark.parametrize("renamed_on", [dt.date(2025, 1, 1), dt.date(2026, 1, 1)])
 def test_leaders_are_named_as_in_each_year(db, renamed_on):
     """``bloc_years_with_leaders`` (the overview, the comparison, the admin
-    list) and a board's page name the head and deputy as they were called in each year: a
-    rename dated from 1 January reaches that year and not the one before."""
+    list) and a board's page name the head and deputy as they were called in
+    each year: a rename dated from 1 January reaches that year and not the
+    one before."""
     head, deputy, member = (factories.board() for _ in range(3))
     bloc = factories.bloc()
     for year in (2024, 2025):

@@ -389,7 +389,7 @@ def test_the_admin_asks_a_paper_years_round_for_the_times_of_its_minutes(
     voting_round.refresh_from_db()
     assert voting_round.status == "closed"
     assert voting_round.closed_at == timezone.make_aware(
-        dt.datetime(2024, 1, 20, 10, 30)
+        dt.datetime.combine(dt.date(2024, 1, 20), dt.time(10, 30))
     )
 
 
