@@ -13,6 +13,7 @@ import logging
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q, QuerySet
 from django.utils.encoding import force_str
 from django.utils.html import format_html
@@ -150,6 +151,24 @@ def _diff_cell(old, new) -> str:
 PREVIEW_ROWS = 100
 
 
+# What an import reads of a value: the rest is neither shown nor written.
+VALUE_COLUMNS = ("id", "submission_id", "indicator_id", *IMPORTED_FIELDS)
+_SUBMISSION = Value._meta.get_field("submission")
+_INDICATOR = Value._meta.get_field("indicator")
+
+
+def _value_from_row(
+    db: str, row: tuple, submission: Submission, indicator: Indicator
+) -> Value:
+    """A value as the database holds it, from a row of VALUE_COLUMNS, with
+    its report and indicator (the ids match) in its cache: another field
+    read would be loaded as a deferred one, never made up."""
+    value = Value.from_db(db, VALUE_COLUMNS, row)
+    _SUBMISSION.set_cached_value(value, submission)
+    _INDICATOR.set_cached_value(value, indicator)
+    return value
+
+
 def _key_field(attribute: str, column: str, widget=None) -> fields.Field:
     return fields.Field(
         attribute=attribute,
@@ -209,7 +228,10 @@ class ValueResource(resources.ModelResource):
         self._reset()
 
     def _reset(self) -> None:
-        self._values: dict[tuple, Value] = {}
+        # (bloc, year, board, indicator code): (row of VALUE_COLUMNS,
+        # report, indicator).
+        self._values: dict[tuple, tuple] = {}
+        self._db = DEFAULT_DB_ALIAS
         self._blocs: set[str] = set()
         self._boards: dict[tuple, set[str]] = {}
         self._codes: dict[tuple, set[str]] = {}
@@ -424,24 +446,19 @@ class ValueResource(resources.ModelResource):
             submissions[sub.pk] = sub
         # Rows name boards as the export does: as they were called that year.
         boards_named_in_years((s.board, s.bloc_year.year) for s in submissions.values())
-        # Only the columns an import reads: the others are never shown nor
-        # written (values_import reads what it writes again, under lock).
-        # The report and indicator are put in each value's cache as they are
-        # (the ids match): the descriptors' checks, 20,000 times, were a
-        # tenth of the import.
-        rows = Value.objects.filter(submission__in=list(submissions)).only(
-            "submission", "indicator", *IMPORTED_FIELDS
+        # The values as rows of the columns an import reads, made instances
+        # only for the rows of the file (get_instance): the queryset's
+        # instances of a whole year's values were a fifth of the import.
+        rows = Value.objects.filter(submission__in=list(submissions)).values_list(
+            *VALUE_COLUMNS
         )
-        submission_cache = Value._meta.get_field("submission")
-        indicator_cache = Value._meta.get_field("indicator")
-        for value in rows:
-            sub = submissions[value.submission_id]
-            submission_cache.set_cached_value(value, sub)
-            indicator_cache.set_cached_value(value, indicators[value.indicator_id])
+        self._db = rows.db
+        for row in rows:
+            sub, indicator = submissions[row[1]], indicators[row[2]]
             year_key = (sub.bloc_year.bloc.short_name, sub.bloc_year.year)
             self._boards[year_key].add(sub.board.short_name)
-            key = (*year_key, sub.board.short_name, value.indicator.code)
-            self._values[key] = value
+            key = (*year_key, sub.board.short_name, indicator.code)
+            self._values[key] = (row, sub, indicator)
 
     def import_row(self, row, instance_loader, **kwargs):
         """The library's steps for one row, through the same hooks in the same
@@ -536,8 +553,8 @@ class ValueResource(resources.ModelResource):
                 ),
                 params=params,
             )
-        value = self._values.get((bloc, year, board, code))
-        if value is None:
+        loaded = self._values.get((bloc, year, board, code))
+        if loaded is None:
             raise ValidationError(
                 _(
                     "The report of %(board)s has no row for %(indicator)s yet: "
@@ -545,7 +562,7 @@ class ValueResource(resources.ModelResource):
                 ),
                 params=params,
             )
-        return value
+        return _value_from_row(self._db, *loaded)
 
     def init_instance(self, row=None):
         # Never reached (get_instance finds a row or refuses), never wanted.
