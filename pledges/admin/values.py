@@ -5,6 +5,7 @@ secretariat and the ministry. Registered by pledges/admin/__init__.py."""
 import logging
 import os
 import tempfile
+from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.core import signing
@@ -70,6 +71,37 @@ def import_problem(result) -> str | None:
     for error in result.base_errors:
         return _("Nothing was imported: %(error)s") % {"error": _messages(error.error)}
     return None
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What the preview of a valid file shows: the counts of the whole file
+    and its first changed rows (``PREVIEW_ROWS``, which the resource gave
+    cells to); a refused file lists every refused row instead."""
+
+    rows: int
+    changed: int
+    reports: int
+    unchanged: int
+    blank: int
+    shown: list
+    hidden: int
+
+
+def import_preview(result) -> ImportPreview:
+    changed = [row for row in result.rows if row.is_update()]
+    skipped = [row for row in result.rows if row.is_skip()]
+    shown = [row for row in changed if row.diff is not None]
+    blank = sum(1 for row in skipped if row.instance is None)
+    return ImportPreview(
+        rows=result.total_rows,
+        changed=len(changed),
+        reports=len({row.instance.submission_id for row in changed}),
+        unchanged=len(skipped) - blank,
+        blank=blank,
+        shown=shown,
+        hidden=len(changed) - len(shown),
+    )
 
 
 class ValueImportForm(ImportForm):
@@ -231,6 +263,10 @@ class ValueAdmin(ImportExportMixin, ScopedAdmin):
                 bloc_years_for_import(request.user)
             )
             response.context_data["column_help"] = list(TEMPLATE_HELP.items())
+            if "confirm_form" in response.context_data:
+                response.context_data["preview"] = import_preview(
+                    response.context_data["result"]
+                )
         return response
 
     def get_resource_kwargs(self, request, *args, **kwargs):

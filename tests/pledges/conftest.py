@@ -1,9 +1,11 @@
 import pytest
 from django.utils import translation
 
+from blocs import services as bloc_services
 from blocs.templatetags.vn import num
 from pledges import services
 from pledges.models import Indicator, Submission
+from tests import factories
 
 
 @pytest.fixture
@@ -57,3 +59,14 @@ def form_data(submission, **by_code) -> dict:
         code = code.replace("_", "-")
         data[f"{field or 'actual'}_{codes[code]}"] = typed
     return data
+
+
+@pytest.fixture
+def big_year(world):
+    """world.own_year with 36 member boards x 28 indicators = 1,008 values."""
+    year = world.own_year
+    for _ in range(33):
+        bloc_services.membership_set(bloc_year=year, board=factories.board())
+    services.indicators_copy(bloc_year=year, actor=None)
+    services.submissions_prepare(bloc_year=year, actor=None)
+    return year

@@ -124,17 +124,6 @@ def _good_cells(indicator: Indicator, n: int) -> tuple[str, str]:
 # a. A thousand rows ----------------------------------------------------------
 
 
-@pytest.fixture
-def big_year(world):
-    """world.own_year with 36 member boards x 28 indicators = 1,008 values."""
-    year = world.own_year
-    for _ in range(33):
-        bloc_services.membership_set(bloc_year=year, board=factories.board())
-    services.indicators_copy(bloc_year=year, actor=None)
-    services.submissions_prepare(bloc_year=year, actor=None)
-    return year
-
-
 def _thousand_rows(year):
     values = (
         Value.objects.filter(submission__bloc_year=year)
