@@ -153,7 +153,6 @@ def document_draft(*, bloc_year: BlocYear, kind: str, actor: User) -> bytes:
     return documents.render(kind, bloc_year, draft=True)
 
 
-@transaction.atomic
 def publish_missing(
     bloc_year: BlocYear, kind: str, ctx: dict | None = None
 ) -> list[str]:
@@ -176,6 +175,7 @@ def publish_missing(
     return missing
 
 
+@transaction.atomic
 def document_publish(*, bloc_year: BlocYear, kind: str, actor: User) -> Publication:
     """Render, store the exact bytes with their SHA-256, a version number and a
     verification code; an earlier version stays as it is."""
