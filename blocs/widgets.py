@@ -29,6 +29,17 @@ def attrs_html(attrs: dict) -> str:
 def select_html(name_html: str, attrs: dict, choices, values: list[str]) -> str:
     """What ``django/forms/widgets/select.html`` writes for flat choices and
     one value: the first option among ``values`` is selected."""
+    return select_around(name_html, attrs_html(attrs), options_html(choices, values))
+
+
+def select_around(name_html: str, attrs_markup: str, options_markup: str) -> str:
+    """The select element around its options (``options_html``), its
+    attributes already written (``attrs_html``)."""
+    return f'<select name="{name_html}"{attrs_markup}>{options_markup}\n</select>'
+
+
+def options_html(choices, values: list[str]) -> str:
+    """The options of ``select_html``."""
     options = []
     chosen = False
     for option, label in choices:
@@ -39,8 +50,7 @@ def select_html(name_html: str, attrs: dict, choices, values: list[str]) -> str:
             f'\n  <option value="{escape(option)}"'
             f"{' selected' if selected else ''}>{escape(label)}</option>\n"
         )
-    options_html = "".join(options)
-    return f'<select name="{name_html}"{attrs_html(attrs)}>{options_html}\n</select>'
+    return "".join(options)
 
 
 class FastSelect(forms.Select):

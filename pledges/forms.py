@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from blocs.forms import NumberField, WholeNumberField
 from blocs.templatetags.vn import num
 from blocs.uploads import ALLOWED as EVIDENCE_TYPES
-from blocs.widgets import attrs_html, escape, select_html
+from blocs.widgets import attrs_html, escape, options_html, select_around
 from pledges import calc, units
 from pledges.models import (
     ABSOLUTE_MAX,
@@ -131,6 +131,7 @@ class ReportForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.values = values
+        self._markup = {}  # see _shared
         self.fields["award_target"].disabled = plans_locked
         # Worded once, not once per indicator (the active language is fixed
         # for the request that builds the form).
@@ -291,49 +292,92 @@ class ReportForm(forms.Form):
         the user's language. The form has about 150 inputs; Django renders
         each through several templates, which made up most of the page's
         time, so they are written here in one pass of string formatting
-        (tests/pledges/test_report_form.py compares both, field by field)."""
-        bound = self[name]
-        field, widget = bound.field, bound.field.widget
-        errors = self.errors.get(name) if self.is_bound else None
-        attrs = dict(widget.attrs)
+        (tests/pledges/test_report_form.py compares both, field by field).
+        The parts that every field of one shape shares (its widget's own
+        attributes, a select's options for one value) are written once per
+        form (``_shared``)."""
+        field = self.fields[name]
+        widget = field.widget
+        html_name = self.add_prefix(name)
+        if self.is_bound:
+            bound = self[name]
+            initial, value = bound.initial, bound.value()
+            errors = self.errors.get(name)
+        else:
+            # What BoundField.initial and .value() give an unbound form,
+            # without building the BoundField.
+            initial = self.get_initial_for_field(field, name)
+            value = field.prepare_value(initial)
+            errors = None
+        # Added after the widget's own attributes, in the order of Django's
+        # BoundField.build_widget_attrs and as_widget.
+        added = {}
         if (
             field.required
             and self.use_required_attribute
-            and widget.use_required_attribute(bound.initial)
+            and widget.use_required_attribute(initial)
         ):
-            attrs["required"] = True
+            added["required"] = True
         if field.disabled:
-            attrs["disabled"] = True
+            added["disabled"] = True
         if errors and not widget.is_hidden:
-            attrs["aria-invalid"] = "true"
-        auto_id = bound.auto_id if not widget.is_hidden else ""
-        if "aria-describedby" not in attrs:
-            described = []
-            if auto_id and field.help_text:
+            added["aria-invalid"] = "true"
+        auto_id = _auto_id(self.auto_id, html_name)
+        described = []
+        if auto_id and not widget.is_hidden:
+            if field.help_text:
                 described.append(f"{auto_id}_helptext")
-            if auto_id and errors:
+            if errors:
                 described.append(f"{auto_id}_error")
-            if described:
-                attrs["aria-describedby"] = " ".join(described)
-        if bound.auto_id and "id" not in widget.attrs:
-            attrs["id"] = bound.auto_id
-        value = widget.format_value(bound.value())
-        name_html = escape(bound.html_name)
+        if described and "aria-describedby" not in widget.attrs:
+            added["aria-describedby"] = " ".join(described)
+        if auto_id and "id" not in widget.attrs:
+            added["id"] = auto_id
+        if added.keys() & widget.attrs.keys():
+            # An added attribute the widget sets itself keeps its place.
+            attrs_markup = attrs_html({**widget.attrs, **added})
+        else:
+            attrs_markup = self._shared(
+                ("attrs", *widget.attrs.items()), lambda: attrs_html(widget.attrs)
+            ) + attrs_html(added)
+        value = widget.format_value(value)
+        name_html = escape(html_name)
         if isinstance(widget, forms.Select):
-            markup = select_html(name_html, attrs, widget.choices, value)
+            choices = widget.choices
+            options = self._shared(
+                ("options", id(choices), *value),
+                lambda: (choices, options_html(choices, value)),
+            )[1]
+            markup = select_around(name_html, attrs_markup, options)
         elif isinstance(widget, forms.Textarea):
             markup = (
-                f'<textarea name="{name_html}"{attrs_html(attrs)}>\n'
+                f'<textarea name="{name_html}"{attrs_markup}>\n'
                 f"{escape(value) if value else ''}</textarea>"
             )
         else:
             shown = "" if value is None else f' value="{escape(value)}"'
             markup = (
                 f'<input type="{widget.input_type}" name="{name_html}"{shown}'
-                f"{attrs_html(attrs)}>"
+                f"{attrs_markup}>"
             )
         # Every piece of the markup was escaped above.
         return Cell(mark_safe(markup), str(errors) if errors else "")  # noqa: S308
+
+    def _shared(self, key: tuple, write):
+        """``write()``, once per key for this form. A select's options are
+        keyed by the identity of its choices, which the memo keeps alive
+        beside the markup (``write`` returns both)."""
+        found = self._markup.get(key)
+        if found is None:
+            found = self._markup[key] = write()
+        return found
+
+
+def _auto_id(auto_id, html_name: str) -> str:
+    """What ``BoundField.auto_id`` gives."""
+    if auto_id and "%s" in str(auto_id):
+        return auto_id % html_name
+    return html_name if auto_id else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,6 +411,49 @@ class ReportRow:
     # The unit a figure is typed in, when the indicator offers a choice.
     plan_unit: Cell | None = None
     actual_unit: Cell | None = None
+
+
+def rows_html(rows: list[ReportRow]) -> SafeString:
+    """The report table's body rows (``_report_table.html``), written as a
+    template's loop over them would write them: ``ROWS_LOOP`` in
+    tests/pledges/test_report_form.py is that loop, and the test compares
+    both, character for character. A Django template spends some 150 µs on
+    each of the 50 rows, most of the table's time, where this spends a few;
+    Django's admin writes its list rows in Python the same way
+    (``items_for_result``)."""
+    flagged = ' class="flagged"'
+    flag = f' <span class="flag">⚑ {escape(gettext("to check"))}</span>'
+    out = []
+    group = None  # {% ifchanged %} starts from nothing seen
+    for row in rows:
+        out.append("\n      ")
+        if row.group != group:
+            group = row.group
+            out.append(
+                '<tr class="group"><th colspan="7" scope="rowgroup">'
+                f"{escape(group)}</th></tr>"
+            )
+        if row.plan is None:
+            plan = "—"
+        else:
+            unit = f" {row.plan_unit}" if row.plan_unit is not None else ""
+            plan = f"{row.plan}{unit}{row.plan.errors}"
+        actual_unit = f" {row.actual_unit}" if row.actual_unit is not None else ""
+        percent = "—" if row.percent is None else f"{escape(row.percent)}%"
+        out.append(
+            f"\n      <tr{flagged if row.flagged else ''}>"
+            f'\n        <th scope="row">{escape(row.name)}'
+            f"{flag if row.flagged else ''}</th>"
+            f"\n        <td>{escape(row.unit)}</td>"
+            f'\n        <td class="num">{escape(row.last_year)}</td>'
+            f"\n        <td>{plan}</td>"
+            f"\n        <td>{row.actual}{actual_unit}{row.actual.errors}</td>"
+            f'\n        <td class="num">{percent}</td>'
+            f"\n        <td>{row.note}{row.note.errors}</td>"
+            "\n      </tr>\n    "
+        )
+    # Every piece was escaped above, or is markup written by cell().
+    return mark_safe("".join(out))  # noqa: S308
 
 
 class EvidenceForm(forms.Form):

@@ -18,7 +18,7 @@ from django.views.decorators.http import (
 
 from blocs.selectors import boards_named_in
 from pledges import selectors, services
-from pledges.forms import EvidenceForm, ReportForm
+from pledges.forms import EvidenceForm, ReportForm, rows_html
 from pledges.models import Pledge
 from pledges.permissions import (
     can_edit_submission,
@@ -72,9 +72,17 @@ def _table(submission, form) -> dict:
     """The report table's html, the names of the flagged indicators (the
     returned notice above the form lists them) and the evidence files (an
     upload bumps the version)."""
-    rows = form.table(services.last_year_values(submission))
+    rows = rows_html(form.table(services.last_year_values(submission)))
     return {
-        "html": render_to_string(TABLE_TEMPLATE, {"form": form, "rows": rows}),
+        "html": render_to_string(
+            TABLE_TEMPLATE,
+            {
+                "form": form,
+                "version": form.cell("version"),
+                "award_target": form.cell("award_target"),
+                "rows": rows,
+            },
+        ),
         "flagged": [v.indicator.name for v in form.values if v.flagged],
         "evidence": [
             {"pk": e.pk, "name": e.name, "size": e.size, "uploaded_at": e.uploaded_at}

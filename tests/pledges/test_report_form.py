@@ -5,12 +5,13 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from blocs.models import AuditEvent
 from pledges import selectors, services
-from pledges.forms import ReportForm
+from pledges.forms import ReportForm, rows_html
 from pledges.models import Indicator, Submission, Value
 from tests import factories
 from tests.pledges.conftest import form_data, indicator, submission_of
@@ -474,6 +475,22 @@ def _mixed_submission(n_indicators: int) -> Submission:
     return submission
 
 
+# The report table's rows as a template loop writes them: ``rows_html``
+# writes them in Python and must come out the same.
+ROWS_LOOP = """{% load i18n %}{% translate "to check" as to_check %}{% for row in rows %}
+      {% ifchanged row.group %}<tr class="group"><th colspan="7" scope="rowgroup">{{ row.group }}</th></tr>{% endifchanged %}
+      <tr{% if row.flagged %} class="flagged"{% endif %}>
+        <th scope="row">{{ row.name }}{% if row.flagged %} <span class="flag">⚑ {{ to_check }}</span>{% endif %}</th>
+        <td>{{ row.unit }}</td>
+        <td class="num">{{ row.last_year }}</td>
+        <td>{% if row.plan %}{{ row.plan }}{% if row.plan_unit %} {{ row.plan_unit }}{% endif %}{{ row.plan.errors }}{% else %}—{% endif %}</td>
+        <td>{{ row.actual }}{% if row.actual_unit %} {{ row.actual_unit }}{% endif %}{{ row.actual.errors }}</td>
+        <td class="num">{% if row.percent is not None %}{{ row.percent }}%{% else %}—{% endif %}</td>
+        <td>{{ row.note }}{{ row.note.errors }}</td>
+      </tr>
+    {% endfor %}"""  # noqa: E501
+
+
 GARBAGE = ("abc", "-5", "12,5", '<b>"x"</b>', "", "1.229", "2.470,7", "1", "9")
 
 
@@ -500,7 +517,14 @@ def test_table_inputs_are_written_as_djangos_widgets_write_them(
     value in the user's language, disabled when locked and the error markup
     (aria-invalid, aria-describedby, the error list) when refused."""
     submission = _mixed_submission(12)
+    # A flagged row, and a name and group that need escaping.
+    first = Value.objects.filter(submission=submission).order_by("pk").first()
+    Value.objects.filter(pk=first.pk).update(flagged=True)
+    Indicator.objects.filter(pk=first.indicator_id).update(
+        name='Vốn <b>"FDI"</b> & DDI', group="Nhóm <0>"
+    )
     values = selectors.submission_values(submission)
+    last_year = {values[1].indicator.code: D("2470.7"), values[2].indicator.code: 0}
     kwargs = {
         "initial": ReportForm.initial_for(submission, values),
         "values": values,
@@ -520,8 +544,13 @@ def test_table_inputs_are_written_as_djangos_widgets_write_them(
                 str(form[name].errors),
             ), name
             kinds.add(str(cell).split(" ", 1)[0])
-        table = form.table({})
+        table = form.table(last_year)
+        rows = rows_html(table)
+        assert rows == Template(ROWS_LOOP).render(Context({"rows": table}))
     assert kinds == {"<input", "<select", "<textarea"}
+    assert rows.count('<tr class="flagged">') == 1
+    escaped = "Vốn &lt;b&gt;&quot;FDI&quot;&lt;/b&gt; &amp; DDI"
+    assert f'<th scope="row">{escaped} <span class="flag">' in rows
     assert len(table) == 12
     for row, value in zip(table, values, strict=True):
         assert (row.plan is None) == (not value.indicator.has_plan)
