@@ -1,4 +1,3 @@
-import copy
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -88,12 +87,22 @@ def field_copy(field: forms.Field, *, label: str, disabled: bool) -> forms.Field
     fields (``Field.__deepcopy__``) makes anew, the widget, its attributes,
     the messages and the validators, and nothing else: the choices and the
     validators' bounds stay shared, as they never change after building."""
-    new = copy.copy(field)
-    new.widget = copy.copy(field.widget)
+    new = _shallow(field)
+    new.widget = _shallow(field.widget)
     new.widget.attrs = dict(field.widget.attrs)
     new.error_messages = field.error_messages.copy()
     new.validators = field.validators[:]
     new.label, new.disabled = label, disabled
+    return new
+
+
+def _shallow(obj):
+    """``copy.copy(obj)`` for an object with a plain ``__dict__`` and no
+    ``__copy__`` (Django's fields and widgets), without the pickling
+    protocol ``copy.copy`` goes through: a third of its time, for the 400
+    copies a report form makes."""
+    new = obj.__class__.__new__(obj.__class__)
+    new.__dict__.update(obj.__dict__)
     return new
 
 

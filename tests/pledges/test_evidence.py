@@ -1,5 +1,6 @@
 """Evidence files: checked by content and size, served only within scope."""
 
+import datetime as dt
 import io
 import zipfile
 
@@ -7,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pledges.models import Evidence
+from pledges.models import Evidence, Submission
 from tests.pledges.conftest import submission_of
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -201,3 +202,23 @@ def test_file_picker_offers_only_accepted_types(reporting, client_for):
     client = client_for(reporting.users["board_officer"])
     page = client.get(reverse("pledges:submission", args=[sub.pk])).text
     assert 'accept=".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.doc,.xls"' in page
+
+
+def test_report_page_lists_files_in_upload_order(reporting, client_for, media):
+    """Listed as uploaded, whatever the order of their ids (a restore or a
+    merge of years may renumber rows)."""
+    sub = submission_of(reporting, reporting.own_boards[2])
+    client = client_for(reporting.users["board_officer"])
+    for name in ("b-first.pdf", "a-second.pdf", "c-third.pdf"):
+        sub.refresh_from_db()
+        _upload(client, sub, name, PDF)
+    first, _second, third = Evidence.objects.filter(submission=sub).order_by("pk")
+    # The first upload is dated last: it is listed last.
+    Evidence.objects.filter(pk=first.pk).update(
+        uploaded_at=third.uploaded_at + dt.timedelta(minutes=1)
+    )
+    sub.refresh_from_db()
+    Submission.objects.filter(pk=sub.pk).update(version=sub.version + 1)
+    page = client.get(reverse("pledges:submission", args=[sub.pk])).text
+    shown = [page.index(name) for name in ("a-second", "c-third", "b-first")]
+    assert shown == sorted(shown)
