@@ -12,7 +12,7 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,13 @@ from blocs.permissions import is_secretariat
 from blocs.services import audit_record
 from pledges.models import DECIMAL_PLACES, Indicator, Submission, Value
 from pledges.permissions import can_review_submission
-from pledges.services.reporting import TYPED, _check_range, _fmt, typed_text
+from pledges.services.reporting import (
+    TYPED,
+    _check_range,
+    _fmt,
+    typed_text,
+    values_update,
+)
 
 S = Submission.Status
 K = Indicator.Kind
@@ -259,7 +265,7 @@ def values_import(
             by_submission[value.submission_id][indicator.code] = row
             changed[tuple(written)].append(value)
     for fields, group in changed.items():
-        _values_update(group, fields)
+        values_update(group, fields)
     # Only the versions change (the form notices): one statement, not a
     # validated save per report; the values were validated one by one above.
     Submission.objects.filter(pk__in=list(by_submission)).update(
@@ -290,27 +296,6 @@ def _fields_clean(value: Value, names: list[str]) -> None:
             errors[name] = error.error_list
     if errors:
         raise ValidationError(errors)
-
-
-def _values_update(values: list[Value], names: tuple[str, ...]) -> None:
-    """Write the fields ``names`` of many values with one prepared statement
-    run for each (bulk_update's CASE expressions cost seconds per thousand
-    rows to build); each number is prepared for the database by its field."""
-    if not values:
-        return
-    fields = [Value._meta.get_field(f) for f in names]
-    quote = connection.ops.quote_name
-    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = (
-        f"UPDATE {quote(Value._meta.db_table)} SET {sets} "  # noqa: S608
-        f"WHERE {quote(Value._meta.pk.column)} = %s"
-    )
-    rows = [
-        [f.get_db_prep_save(getattr(v, f.attname), connection) for f in fields] + [v.pk]
-        for v in values
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 # Limits of an imported file, checked before the spreadsheet is parsed: a

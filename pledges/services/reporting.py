@@ -1,11 +1,12 @@
 """A board fills in its registration and results: locks, drafts, submission."""
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -247,7 +248,7 @@ def _apply(
     the audit trail. ``values``: the submission's, read under its lock, which
     then hold the changes too."""
     changes: dict[str, dict] = {}
-    changed_rows = []
+    changed_rows: dict[tuple[str, ...], list[Value]] = defaultdict(list)
     rate: list = []
     if values is None:
         values = sub.values.select_related("indicator")
@@ -302,16 +303,51 @@ def _apply(
             ]
         if row:
             changes[value.indicator.code] = row
-            changed_rows.append(value)
-    for value in changed_rows:
-        value.full_clean(exclude=["submission", "indicator"])
-    Value.objects.bulk_update(changed_rows, ["plan", "actual", "text", "note", *TYPED])
+            changed_rows[_written(row)].append(value)
+    for rows in changed_rows.values():
+        for value in rows:
+            value.full_clean(exclude=["submission", "indicator"])
+    for names, rows in changed_rows.items():
+        values_update(rows, names)
     if award_target is not None and award_target != sub.award_target:
         if locks.plans:
             raise ValidationError(locks.plans)
         changes["award_target"] = [sub.award_target, award_target]
         sub.award_target = award_target
     return changes
+
+
+def _written(row: dict) -> tuple[str, ...]:
+    """The columns a value's changes (``_apply``'s row) write: each changed
+    field, and beside a figure as typed its unit."""
+    names = []
+    for key in row:
+        names.append(key)
+        if key.endswith("_entered"):
+            names.append(f"{key}_unit")
+    return tuple(sorted(names))
+
+
+def values_update(values: list[Value], names: tuple[str, ...]) -> None:
+    """Write the fields ``names`` of many values with one prepared statement
+    run for each (bulk_update's CASE expressions cost seconds per thousand
+    rows to build, and a quarter of a draft's save for one); each number is
+    prepared for the database by its field."""
+    if not values:
+        return
+    fields = [Value._meta.get_field(f) for f in names]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = (
+        f"UPDATE {quote(Value._meta.db_table)} SET {sets} "  # noqa: S608
+        f"WHERE {quote(Value._meta.pk.column)} = %s"
+    )
+    rows = [
+        [f.get_db_prep_save(getattr(v, f.attname), connection) for f in fields] + [v.pk]
+        for v in values
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 # The report's relations. The services below never change the bloc-year or
