@@ -81,14 +81,14 @@ def dated_board_sql(column: str, *, board_sql: str, year_sql: str) -> str:
     )
 
 
-def leaders_sql(bloc_year_sql: str) -> dict[str, RawSQL]:
-    """The member count, and the short names of the head and the deputy as
-    they were called that year, of the bloc-year whose id is the SQL
-    ``bloc_year_sql`` (a column of the outer query), as annotations.
+def leader_names_sql(bloc_year_sql: str) -> dict[str, RawSQL]:
+    """The short names of the head and the deputy as they were called that
+    year, of the bloc-year whose id is the SQL ``bloc_year_sql`` (a column of
+    the outer query), as annotations.
 
     Written in SQL: the same built with the ORM (a subquery per leader with a
-    subquery for the dated name inside, and a count) took ten times longer to
-    compile than to run, most of a cold overview. The dated name is the one
+    subquery for the dated name inside) took ten times longer to compile than
+    to run, most of a cold overview. The dated name is the one
     ``board_name_on`` gives for the year's last day (``year_end``)."""
     quote = connection.ops.quote_name
     member = quote(Membership._meta.db_table)
@@ -102,14 +102,23 @@ def leaders_sql(bloc_year_sql: str) -> dict[str, RawSQL]:
         f" WHERE m.bloc_year_id = {bloc_year_sql} AND m.role = %s"
         " ORDER BY m.id LIMIT 1"
     )
-    count = f"SELECT COUNT(*) FROM {member} c WHERE c.bloc_year_id = {bloc_year_sql}"  # noqa: S608
     text = CharField()
     return {
-        "member_count": RawSQL(count, [], output_field=IntegerField()),  # noqa: S611
         "head_name": RawSQL(leader, [Membership.Role.HEAD.value], output_field=text),  # noqa: S611
         "deputy_name": RawSQL(  # noqa: S611
             leader, [Membership.Role.DEPUTY.value], output_field=text
         ),
+    }
+
+
+def leaders_sql(bloc_year_sql: str) -> dict[str, RawSQL]:
+    """``leader_names_sql`` and the member count of the same bloc-year (in
+    SQL too, for the same reason)."""
+    member = connection.ops.quote_name(Membership._meta.db_table)
+    count = f"SELECT COUNT(*) FROM {member} c WHERE c.bloc_year_id = {bloc_year_sql}"  # noqa: S608
+    return {
+        "member_count": RawSQL(count, [], output_field=IntegerField()),  # noqa: S611
+        **leader_names_sql(bloc_year_sql),
     }
 
 
@@ -121,12 +130,13 @@ def bloc_years_with_leaders(qs: QuerySet[BlocYear]) -> QuerySet[BlocYear]:
 
 
 def memberships_list_for_board(*, user: User) -> QuerySet[Membership]:
-    """A board officer's years: which bloc, which role, which stage."""
+    """A board officer's years: which bloc, which role, which stage, who led
+    (the page shows no member count, so none is counted)."""
     return (
         Membership.objects.filter(board=user.board_id)
         .select_related("bloc_year__bloc")
         .annotate(
-            **leaders_sql(
+            **leader_names_sql(
                 f"{connection.ops.quote_name(Membership._meta.db_table)}.bloc_year_id"
             )
         )

@@ -10,7 +10,9 @@ injection on export and unescaped on import, so a file round-trips.
 
 import io
 import logging
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DEFAULT_DB_ALIAS
@@ -42,6 +44,7 @@ from pledges.services.importing import (
 from pledges.services.units import figure_convert
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -243,8 +246,8 @@ class ValueResource(resources.ModelResource):
         self._changes: dict[int, dict[str, Decimal | None]] = {}
         self._typed: dict[int, dict[str, tuple[Decimal, str]]] = {}
         self._rates: dict[int, Decimal] = {}
-        self._in_scope: dict[int, bool] = {}
-        self._report_errors: dict[int, ValidationError | None] = {}
+        # (question, report id): its answer (``_per_report``).
+        self._answers: dict[tuple, object] = {}
         self._shown = 0
         self._dry_run = True
         self.changed_submissions = []
@@ -580,13 +583,7 @@ class ValueResource(resources.ModelResource):
                 _("This board and indicator are already on row %(row)s."),
                 params={"row": first},
             )
-        submission = instance.submission
-        # Asked once per report of the file: the answer depends on it alone.
-        in_scope = self._in_scope.get(submission.pk)
-        if in_scope is None:
-            in_scope = submission_in_import_scope(self.user, submission)
-            self._in_scope[submission.pk] = in_scope
-        if not in_scope:
+        if not self._per_report(self._in_scope, instance.submission):
             raise ValidationError(
                 _(
                     "You may only import into the reports of your own bloc: "
@@ -688,30 +685,34 @@ class ValueResource(resources.ModelResource):
             except ValidationError as error:
                 errors[field] = error
         if changing or errors:
-            try:
-                self._report_check(instance.submission)
-            except ValidationError as error:
+            refusal = self._per_report(self._refusal, instance.submission)
+            if refusal is not None:
                 # Beside the unit column's error, if any.
                 prior = errors.get(NON_FIELD_ERRORS, [])
                 if isinstance(prior, ValidationError):
                     prior = prior.error_list
-                errors[NON_FIELD_ERRORS] = [*prior, *error.error_list]
+                errors[NON_FIELD_ERRORS] = [*prior, *refusal.error_list]
         if errors:
             raise ValidationError(errors)
 
-    def _report_check(self, submission: Submission) -> None:
-        """``submission_import_check`` once per report of the file, not once
-        per row: its answer depends only on the report."""
-        if submission.pk not in self._report_errors:
-            try:
-                submission_import_check(actor=self.user, submission=submission)
-            except ValidationError as error:
-                self._report_errors[submission.pk] = error
-            else:
-                self._report_errors[submission.pk] = None
-        error = self._report_errors[submission.pk]
-        if error is not None:
-            raise ValidationError(error.error_list)
+    def _per_report(self, ask: Callable[[Submission], T], submission: Submission) -> T:
+        """``ask(submission)``, asked once per report of the file, not once
+        per row: what an import asks of a report depends on the report alone."""
+        key = (ask.__name__, submission.pk)
+        if key not in self._answers:
+            self._answers[key] = ask(submission)
+        return self._answers[key]
+
+    def _in_scope(self, submission: Submission) -> bool:
+        return submission_in_import_scope(self.user, submission)
+
+    def _refusal(self, submission: Submission) -> ValidationError | None:
+        """Why the report may not change now (``submission_import_check``)."""
+        try:
+            submission_import_check(actor=self.user, submission=submission)
+        except ValidationError as error:
+            return error
+        return None
 
     def save_instance(self, instance, is_create, row, **kwargs):
         # Nothing is written row by row: after_import hands every change of

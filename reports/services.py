@@ -153,19 +153,22 @@ def document_draft(*, bloc_year: BlocYear, kind: str, actor: User) -> bytes:
     return documents.render(kind, bloc_year, draft=True)
 
 
-def publish_missing(
-    bloc_year: BlocYear, kind: str, ctx: dict | None = None
-) -> list[str]:
-    """What the document still lacks to be published: its stage, signers'
-    names, sections, the date a recorded year's document bore; from its
-    context, built here when not given."""
+def publish_missing(bloc_year: BlocYear, kind: str) -> list[str]:
+    """What the document still lacks to be published: its stage, or what its
+    context lacks (``_context_missing``)."""
     refusal = publish_refusal(bloc_year, kind)
     if refusal:
         return [refusal]
-    if ctx is None:
-        ctx = documents.context(
-            kind, bloc_year, draft=False, issue_day=timezone.localdate()
-        )
+    ctx = documents.context(
+        kind, bloc_year, draft=False, issue_day=timezone.localdate()
+    )
+    return _context_missing(ctx)
+
+
+def _context_missing(ctx: dict) -> list[str]:
+    """What a document's context lacks to be published: signers' names,
+    sections, the date a recorded year's document bore. Its stage is checked
+    first, before a context is built (``publish_refusal``)."""
     missing = list(ctx["missing"])
     if ctx["recorded_after_fact"] and ctx["own_day"] is None:
         # Today's date would pass for the paper's: the year must state it.
@@ -210,7 +213,7 @@ def document_publish(*, bloc_year: BlocYear, kind: str, actor: User) -> Publicat
         verify_url=url,
         issue_day=timezone.localdate(),
     )
-    missing = publish_missing(bloc_year, kind, ctx)
+    missing = _context_missing(ctx)
     if missing:
         raise ValidationError(
             _("This document cannot be published yet. Missing: %(missing)s.")

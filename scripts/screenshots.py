@@ -20,9 +20,11 @@ throw-away demo database, never a real one.
 import argparse
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
@@ -97,99 +99,104 @@ class Shooter:
         page.screenshot(path=str(path), full_page=True)
         print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
-    def login_page(self) -> None:
+    @contextmanager
+    def page_of(self, username: str = "") -> Iterator[Page]:
+        """A page of a fresh browser (no cookies of another user), logged in
+        as ``username`` if one is given."""
         with self.context() as ctx:
             page = ctx.new_page()
+            if username:
+                self.log_in(page, username)
+            yield page
+
+    def open_link(
+        self, page: Page, path: str, link: Locator, what: str, lands_on: str = ""
+    ) -> None:
+        """Go to ``path`` and follow its one ``link`` (to ``what``), which
+        must lead to an address matching ``lands_on``, if given: the way a
+        user reaches a page whose address they do not know."""
+        self.goto(page, path)
+        if link.count() != 1:
+            raise ShotError(f"no single link to {what} on {path}")
+        with page.expect_navigation():
+            link.click()
+        if lands_on and not re.search(lands_on, page.url):
+            raise ShotError(f"the link to {what} on {path} led to {page.url}")
+
+    def login_page(self) -> None:
+        with self.page_of() as page:
             self.goto(page, "/accounts/login/")
             self.save(page, "login.png", "Đăng nhập")
 
     def board(self) -> None:
-        with self.context() as ctx:
-            page = ctx.new_page()
-            self.log_in(page, "bql.dungquat")
+        with self.page_of("bql.dungquat") as page:
             self.goto(page, "/board/")
             self.save(page, "board.png", "Các năm thi đua")
 
     def overview(self) -> None:
-        with self.context() as ctx:
-            page = ctx.new_page()
-            self.log_in(page, "vu.tdkt")
+        with self.page_of("vu.tdkt") as page:
             self.goto(page, "/ministry/")
             self.save(page, "overview.png", "Khối")
             self.goto(page, "/ministry/compare/?year=2023")
             self.save(page, "compare.png", "2023")
 
     def admin_documents(self) -> None:
-        with self.context() as ctx:
-            page = ctx.new_page()
-            self.log_in(page, "khoitruong")
+        with self.page_of("khoitruong") as page:
             self.goto(page, "/admin/reports/documentyear/")
             self.save(page, "admin-documents.png", "TN-DHMT 2023")
 
     def admin_bloc_years(self) -> None:
-        with self.context() as ctx:
-            page = ctx.new_page()
-            self.log_in(page, "khoitruong")
+        with self.page_of("khoitruong") as page:
             self.goto(page, "/admin/blocs/blocyear/")
             self.save(page, "admin-blocyears.png", "TN-DHMT 2024")
-
-            link = page.locator("#result_list a", has_text="TN-DHMT 2024").first
-            href = link.get_attribute("href")
-            if not href:
-                raise ShotError("no link to TN-DHMT 2024 in the changelist")
-            with page.expect_navigation():
-                link.click()
-            if "/change/" not in page.url:
-                raise ShotError(f"TN-DHMT 2024 link led to {page.url}")
+            self.open_link(
+                page,
+                "/admin/blocs/blocyear/",
+                page.locator("#result_list a", has_text="TN-DHMT 2024"),
+                "TN-DHMT 2024",
+                lands_on="/change/",
+            )
             self.save(page, "admin-blocyear-change.png", "TN-DHMT 2024")
 
     def admin_cockpit(self) -> None:
         """The secretariat's landing: its years' cockpits on the admin index,
         then the 2026 year's cockpit (stage line, checklist, next step)."""
-        with self.context() as ctx:
-            page = ctx.new_page()
-            self.log_in(page, "khoitruong")
-            self.goto(page, "/admin/")
-            link = page.locator("#cockpit-years a", has_text="TN-DHMT 2026")
-            if link.count() != 1:
-                raise ShotError("no link to the TN-DHMT 2026 cockpit on /admin/")
-            with page.expect_navigation():
-                link.click()
-            if "/cockpit/" not in page.url:
-                raise ShotError(f"the cockpit link led to {page.url}")
+        with self.page_of("khoitruong") as page:
+            self.open_link(
+                page,
+                "/admin/",
+                page.locator("#cockpit-years a", has_text="TN-DHMT 2026"),
+                "the TN-DHMT 2026 cockpit",
+                lands_on="/cockpit/",
+            )
             self.save(page, "admin-cockpit.png", "Bước tiếp theo")
 
     def admin_fund(self) -> None:
         """The bloc's fund of 2023 in the admin: the statement above the
         contributions and expenses, marked as illustrative figures."""
-        with self.context() as ctx:
-            page = ctx.new_page()
-            self.log_in(page, "khoitruong")
-            self.goto(page, "/admin/fund/fundyear/")
-            link = page.locator("#result_list a", has_text="2023")
-            if link.count() != 1:
-                raise ShotError("no single 2023 fund on /admin/fund/fundyear/")
-            with page.expect_navigation():
-                link.click()
+        with self.page_of("khoitruong") as page:
+            self.open_link(
+                page,
+                "/admin/fund/fundyear/",
+                page.locator("#result_list a", has_text="2023"),
+                "the 2023 fund",
+            )
             self.save(page, "admin-fund.png", "Số liệu minh họa")
 
     def report_form(self) -> None:
         """A board officer's 2026 report with a few figures typed the
         Vietnamese way (thousands ".", decimal ","), saved as a draft."""
-        with self.context() as ctx:
-            page = ctx.new_page()
-            self.log_in(page, "bql.dungquat")
-            self.goto(page, "/board/")
+        with self.page_of("bql.dungquat") as page:
             row = page.locator("table.data tbody tr").filter(
                 has=page.locator("td", has_text=re.compile(r"^2026$"))
             )
-            link = row.locator("a[href*='/submissions/']")
-            if link.count() != 1:
-                raise ShotError("no single link to the 2026 report on /board/")
-            with page.expect_navigation():
-                link.click()
-            if not re.search(r"/submissions/\d+/$", page.url):
-                raise ShotError(f"the 2026 report link led to {page.url}")
+            self.open_link(
+                page,
+                "/board/",
+                row.locator("a[href*='/submissions/']"),
+                "the 2026 report",
+                lands_on=r"/submissions/\d+/$",
+            )
             for name, field, typed in REPORT_FIGURES:
                 self.report_input(page, name, field).fill(typed)
             with page.expect_navigation():

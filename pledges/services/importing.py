@@ -261,7 +261,15 @@ def values_import(
                     actor=actor, submission=submissions[value.submission_id]
                 )
                 checked.add(value.submission_id)
-            _fields_clean(value, written)
+            # The model's own checks (digits, decimals, units) of the written
+            # fields alone: the others are not written (nor loaded), and a
+            # value's constraints are on its report and indicator, which an
+            # import never changes.
+            value.clean_fields(
+                exclude=[
+                    f.name for f in Value._meta.concrete_fields if f.name not in written
+                ]
+            )
             by_submission[value.submission_id][indicator.code] = row
             changed[tuple(written)].append(value)
     for fields, group in changed.items():
@@ -280,22 +288,6 @@ def values_import(
         )
         done.append(sub)
     return done
-
-
-def _fields_clean(value: Value, names: list[str]) -> None:
-    """The model's own checks (digits, decimals, units) of the fields an
-    import writes, as ``full_clean`` runs them: the others are not written,
-    and a value's constraints are on its report and indicator, which an
-    import never changes."""
-    errors = {}
-    for name in names:
-        field = Value._meta.get_field(name)
-        try:
-            setattr(value, field.attname, field.clean(getattr(value, name), value))
-        except ValidationError as error:
-            errors[name] = error.error_list
-    if errors:
-        raise ValidationError(errors)
 
 
 # Limits of an imported file, checked before the spreadsheet is parsed: a

@@ -4,11 +4,13 @@ The candidates and the "who has voted" list are inlines of
 scoring/admin/candidates.py; what each board voted is never shown here.
 """
 
+import datetime as dt
+
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -214,15 +216,23 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
 
     # Actions ----------------------------------------------------------------------
 
-    def _stated_time(self, request, queryset, *, label, question=""):
-        """The time the minutes state for opening or closing a round of a
-        year recorded after the fact (its votes were held long ago, and the
-        clock's time would be recorded instead), asked on a page of its own,
-        one round at a time: (page, None) while asking, (None, time) once
-        given, (None, None) for a year run in the portal (the clock's)."""
+    def _stated_time(
+        self, request, queryset, *, label, question=""
+    ) -> HttpResponse | dt.datetime | None:
+        """The time to record for opening or closing the rounds, or the page
+        to return while it is asked.
+
+        A year recorded after the fact records the time its minutes state
+        (its votes were held long ago, and the clock's time would be
+        recorded instead), asked on a page of its own, one round at a time;
+        that page is also the confirmation of ``question``. A year run in
+        the portal records the clock's time (None), once ``question``, if
+        any, is confirmed."""
         rounds = list(queryset.select_related("bloc_year__bloc"))
         if not any(r.bloc_year.recorded_after_fact for r in rounds):
-            return None, None
+            if not question:
+                return None
+            return action_confirmation(self, request, queryset, question=question)
         if len(rounds) != 1:
             self.message_user(
                 request,
@@ -232,37 +242,34 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
                 ),
                 messages.ERROR,
             )
-            return HttpResponseRedirect(request.get_full_path()), None
+            return HttpResponseRedirect(request.get_full_path())
         form = StatedTimeForm(
             request.POST if "apply" in request.POST else None, label=label
         )
         if "apply" in request.POST and form.is_valid():
-            return None, form.cleaned_data["at"]
-        return (
-            TemplateResponse(
-                request,
-                "admin/scoring/votinground/stated_time.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": rounds[0],
-                    "question": question,
-                    "form": form,
-                    "voting_round": rounds[0],
-                    "action": request.POST.get("action", ""),
-                    "action_checkbox_name": ACTION_CHECKBOX_NAME,
-                    "opts": self.model._meta,
-                },
-            ),
-            None,
+            return form.cleaned_data["at"]
+        return TemplateResponse(
+            request,
+            "admin/scoring/votinground/stated_time.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": rounds[0],
+                "question": question,
+                "form": form,
+                "voting_round": rounds[0],
+                "action": request.POST.get("action", ""),
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
         )
 
     @admin.action(description=_("Open the round"), permissions=["run"])
     def open_round(self, request, queryset):
-        page, stated = self._stated_time(
+        stated = self._stated_time(
             request, queryset, label=_("Opened at, as the minutes state")
         )
-        if page is not None:
-            return page
+        if isinstance(stated, HttpResponse):
+            return stated
         done = run_each(
             self,
             request,
@@ -310,17 +317,14 @@ class VotingRoundAdmin(RunScoringMixin, ScopedAdmin):
             "Closing a round ends the vote and counts it: no ballot can be "
             "cast or changed afterwards. Close and count these rounds?"
         )
-        # A recorded year's page asks for the time and is the confirmation.
-        page, stated = self._stated_time(
+        stated = self._stated_time(
             request,
             queryset,
             label=_("Closed at, as the minutes state"),
             question=question,
         )
-        if page is None and stated is None:
-            page = action_confirmation(self, request, queryset, question=question)
-        if page is not None:
-            return page
+        if isinstance(stated, HttpResponse):
+            return stated
         decisions = []
         run_each(
             self,
