@@ -67,15 +67,15 @@ def manage(db: Path, *args: str) -> str:
     return run([PY, "manage.py", *args], db)
 
 
-def cpu_split(day: dict) -> str:
-    """Where a request's CPU went in the mix, beside the trivial view's."""
+def cpu_parts(cpu: dict) -> str:
+    return f"{cpu['app']:.1f} + {cpu['database']:.1f} + {cpu['client']:.1f}"
 
-    def parts(cpu: dict) -> str:
-        return f"{cpu['app']:.1f} + {cpu['database']:.1f} + {cpu['client']:.1f}"
 
+def cpu_split(cpu: dict, trivial: dict) -> str:
+    """Where a request's CPU went, beside the trivial view's."""
     return (
         "CPU ms per request (app server + database + client): "
-        f"{parts(day['cpu_ms'])}, trivial {parts(day['trivial_cpu_ms'])}"
+        f"{cpu_parts(cpu)}, trivial {cpu_parts(trivial)}"
     )
 
 
@@ -278,6 +278,7 @@ def main(argv=None) -> int:
                     load["generate_s"] < 600,
                 )
                 trivial = load["pages"]["trivial"]["rps"]
+                trivial_cpu = load["pages"]["trivial"].get("cpu_ms")
                 table.add(
                     "load: trivial view",
                     f"{trivial:.0f} req/s ({load['workers']} workers, "
@@ -292,10 +293,15 @@ def main(argv=None) -> int:
                         continue
                     ratio = result["rps"] / trivial if trivial else 0
                     errors = load["requests"] - result["ok"]
+                    split = (
+                        "; " + cpu_split(result["cpu_ms"], trivial_cpu)
+                        if result.get("cpu_ms")
+                        else ""
+                    )
                     table.add(
                         f"load: {name}",
                         f"{result['rps']:.1f} req/s = {ratio:.2f} of trivial "
-                        "(repeat GETs: cached)"
+                        f"(repeat GETs: cached){split}"
                         + (f"; {errors} failed" if errors else ""),
                         f">= {LOAD_GOAL} of trivial",
                         ratio >= LOAD_GOAL and not errors,
@@ -312,7 +318,8 @@ def main(argv=None) -> int:
                         f"reader after each write, all cold: {day['rps']:.1f} req/s "
                         f"= {ratio:.2f} of trivial ({reference:.0f} req/s just "
                         f"before and after); p50 {day['p50_ms']} ms, "
-                        f"p95 {day['p95_ms']} ms; {cpu_split(day)}"
+                        f"p95 {day['p95_ms']} ms; "
+                        f"{cpu_split(day['cpu_ms'], day['trivial_cpu_ms'])}"
                         + (f"; {day['failed']} failed" if day["failed"] else ""),
                         f">= {MIX_GOAL} of trivial",
                         ratio >= MIX_GOAL and not day["failed"],

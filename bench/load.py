@@ -237,28 +237,49 @@ def hammer(port: int, path: str, cookie: str, requests: int) -> dict:
 ROUNDS = 5
 
 
-def interleaved(port: int, targets: list[tuple[str, str, str]], requests: int) -> dict:
+def interleaved(
+    port: int,
+    targets: list[tuple[str, str, str]],
+    requests: int,
+    meter: CpuMeter | None = None,
+) -> dict:
     """``requests`` GETs to each (name, path, cookie) target, in ROUNDS turns
     that take the targets one after the other, after one warm-up each: the
     machine's other work changes over a run, and alternating puts the same
     share of it on the trivial view as on the pages compared with it (one
     block per target put it all on whichever ran at a busy moment). A
-    target's rate is its successful requests over its own seconds."""
+    target's rate is its successful requests over its own seconds; with a
+    ``meter``, its CPU per request by part (``CpuMeter``) too."""
     for _name, path, cookie in targets:
         hammer(port, path, cookie, max(10, requests // 10))
-    totals = {name: {"ok": 0, "seconds": 0.0, "statuses": {}} for name, *_ in targets}
+    totals = {
+        name: {"ok": 0, "seconds": 0.0, "statuses": {}, "cpu": {}}
+        for name, *_ in targets
+    }
     share = [requests // ROUNDS + (i < requests % ROUNDS) for i in range(ROUNDS)]
     for turn in share:
         for name, path, cookie in targets:
+            before = meter.snapshot() if meter else {}
             result, total = hammer(port, path, cookie, turn), totals[name]
+            after = meter.snapshot() if meter else {}
+            for part, spent in before.items():
+                total["cpu"][part] = total["cpu"].get(part, 0) + after[part] - spent
             total["ok"] += result["ok"]
             total["seconds"] += result["seconds"]
             for status, n in result["statuses"].items():
                 total["statuses"][status] = total["statuses"].get(status, 0) + n
-    return {
-        name: total | {"rps": round(total["ok"] / total["seconds"], 1), "url": path}
-        for (name, path, _cookie), total in zip(targets, totals.values(), strict=True)
-    }
+    results = {}
+    for (name, path, _cookie), total in zip(targets, totals.values(), strict=True):
+        cpu = total.pop("cpu")
+        results[name] = total | {
+            "rps": round(total["ok"] / total["seconds"], 1),
+            "url": path,
+            "cpu_ms": {
+                part: round(seconds * 1000 / max(total["ok"], 1), 2)
+                for part, seconds in cpu.items()
+            },
+        }
+    return results
 
 
 FORM = re.compile(r"<form\b(?![^>]*\baction=)[^>]*>(.*?)</form>", re.S)
@@ -582,7 +603,7 @@ def main(requests: int, blocs: int, years: int) -> None:
         for name, target in pages.items():
             if target is not None:
                 targets.append((name, target["url"], target["cookie"]))
-        results = interleaved(port, targets, requests)
+        results = interleaved(port, targets, requests, meter)
         for name in pages:
             results.setdefault(name, None)
         reader = pages["ministry overview"]

@@ -16,7 +16,9 @@ from scoring.models import VotingRound
 ROOT = Path(settings.BASE_DIR)
 APPS = ["blocs", "pledges", "scoring", "reports", "config"]
 REGISTRY = ROOT / "blocs" / "awards.py"
-CODE = re.compile(r"""["'](flag|merit)["']""")
+# An award's code as a string; not an HTML class of the same word (the report
+# table's "to check" mark is written in Python: pledges.forms.rows_html).
+CODE = re.compile(r"""(?<!class=)["'](flag|merit)["']""")
 WORDING = re.compile(
     r"cờ thi đua|bằng khen|emulation flag|certificate of merit", re.IGNORECASE
 )
