@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BooleanField, CharField, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from blocs.models import BlocYear, Membership, User
 from blocs.permissions import is_board_officer
-from blocs.selectors import dated_board_sql, writes_version_sql
+from blocs.selectors import writes_version_sql
 from pledges import calc
 from pledges.models import Indicator, Pledge, Signature, Submission, Value
 from pledges.permissions import pledges_visible_to, submissions_visible_to
@@ -45,16 +45,17 @@ def _table_version() -> RawSQL:
     year = quote(BlocYear._meta.db_table)
     writes, params = writes_version_sql(audited=False)
     # Only table names (quoted, from the models) and the SQL of
-    # writes_version_sql are interpolated; the outer row is ``sub``.
+    # writes_version_sql are interpolated; the outer row is ``sub``, joined
+    # to its year ``year`` (``select_related`` joins it under its table's
+    # name). One subquery per table read: each costs the planner as much as
+    # running it.
     sql = (
-        f"CAST((SELECT COUNT(*) FROM {ind} i WHERE i.bloc_year_id = {sub}.bloc_year_id)"  # noqa: S608
-        f" AS TEXT) || '.' || CAST(COALESCE((SELECT MAX(i.id) FROM {ind} i"
-        f" WHERE i.bloc_year_id = {sub}.bloc_year_id), 0) AS TEXT)"
+        f"(SELECT CAST(COUNT(*) AS TEXT) || '.' || CAST(COALESCE(MAX(i.id), 0)"  # noqa: S608
+        f" AS TEXT) FROM {ind} i WHERE i.bloc_year_id = {sub}.bloc_year_id)"
         f" || ':' || COALESCE((SELECT CAST(SUM(p.id) AS TEXT) || '.'"
         f" || CAST(SUM(p.version) AS TEXT) FROM {sub} p INNER JOIN {year} py"
         f" ON py.id = p.bloc_year_id WHERE p.board_id = {sub}.board_id"
-        f" AND p.status = %s AND py.year = (SELECT y.year - 1 FROM {year} y"
-        f" WHERE y.id = {sub}.bloc_year_id)), '-')"
+        f" AND p.status = %s AND py.year = {year}.year - 1), '-')"
         f" || ':' || {writes}"
     )
     return RawSQL(sql, [Submission.Status.APPROVED.value, *params])  # noqa: S611
@@ -72,7 +73,8 @@ FORM_FIELDS = (
     "bloc_year__reporting_deadline",
     "board__name",
     "board__short_name",
-    # The year's name replaces these (``_dated_board``).
+    # The page shows the name the board bore that year (``boards_named_in``);
+    # the current one enters the page's cache key.
     "board__province",
     "board__name_inferred",
     "reviewed_by__username",
@@ -98,41 +100,9 @@ def submission_get_for_form(*, user: User, pk: int) -> Submission:
         submissions_visible_to(user)
         .select_related("bloc_year__bloc", "board", "reviewed_by")
         .only(*FORM_FIELDS)
-        .annotate(table_version=_table_version(), **_dated_board())
+        .annotate(table_version=_table_version())
     )
-    submission = get_object_or_404(qs, pk=pk)
-    if submission.dated_short_name is not None:
-        # The page names the board as it was called that year.
-        board = submission.board
-        board.name, board.short_name = (
-            submission.dated_name,
-            submission.dated_short_name,
-        )
-        board.province = submission.dated_province
-        board.name_inferred = bool(submission.dated_inferred)
-    return submission
-
-
-def _dated_board() -> dict[str, RawSQL]:
-    """The name, short name, province and "inferred" flag of the former name
-    the submission's board bore in its year (NULL when it bore its current
-    one), in the submission's own query rather than one of their own."""
-    quote = connection.ops.quote_name
-    sub, year = quote(Submission._meta.db_table), quote(BlocYear._meta.db_table)
-    year_sql = f"(SELECT y.year FROM {year} y WHERE y.id = {sub}.bloc_year_id)"  # noqa: S608
-    return {
-        f"dated_{field}": RawSQL(  # noqa: S611
-            dated_board_sql(column, board_sql=f"{sub}.board_id", year_sql=year_sql),
-            [],
-            output_field=output,
-        )
-        for field, column, output in (
-            ("name", "name", CharField()),
-            ("short_name", "short_name", CharField()),
-            ("province", "province", CharField()),
-            ("inferred", "inferred", BooleanField()),
-        )
-    }
+    return get_object_or_404(qs, pk=pk)
 
 
 def submission_values(submission: Submission) -> list[Value]:

@@ -1,9 +1,12 @@
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -36,25 +39,44 @@ ACTIONS = {
 }
 
 
-# The report table of an unbound form (what a GET shows) is kept in the pages'
-# cache, with the flagged indicators and the evidence files. Its key holds
-# everything they are made of, read in the query that fetches the submission
-# (``selectors.submission_get_for_form``), so a table is never served after
-# any of it changed: the submission's version and last save (figures, status,
-# flags, award, files), the locks as they stand today and whether the reader
-# may edit (which inputs are disabled), the language, the year's indicators
-# (count, largest id), the board's approved reports of the year before (the
-# "last year" column) and the latest admin edit (indicators, figures or files
-# changed in the admin). It is rendered without the request: it holds no CSRF
-# token and nothing of the reader. A restore clears the whole pages' cache
-# (reports.cache.pages_forget); a write outside services and the admin must
-# too.
-TABLE_CACHE = "pages"
-TABLE_TIMEOUT = 15 * 60
+# The content of a GET's page (an unbound form) is kept in the pages' cache:
+# everything between the header and the footer, the report table with its
+# flagged indicators and evidence files included. Its key holds everything it
+# is made of, read in the query that fetches the submission
+# (``selectors.submission_get_for_form``), so it is never served after any of
+# it changed: the submission's version and last save (figures, status, flags,
+# award, files), the locks' texts as they stand today and whether the reader
+# may edit (which inputs are disabled), the language, the bloc's and the
+# board's current names (a rename changes them, and with them the name the
+# board bore that year), the year's indicators (count, largest id), the
+# board's approved reports of the year before (the "last year" column) and
+# the latest admin edit (indicators, figures, files or former names changed in
+# the admin). It is rendered without the request: each CSRF input is a slot
+# (``CSRF_SLOT``, an HTML comment no escaped text can contain) that the view
+# fills with the response's own token, and nothing else of the reader enters
+# it (the header, the messages and the reader's name come from base.html). A
+# restore clears the whole pages' cache (reports.cache.pages_forget); a write
+# outside services and the admin must too.
+PAGE_CACHE = "pages"
+PAGE_TIMEOUT = 15 * 60
+PAGE_TEMPLATE = "pledges/submission_form.html"
+CONTENT_TEMPLATE = "pledges/includes/_report_page.html"
 TABLE_TEMPLATE = "pledges/includes/_report_table.html"
+CSRF_SLOT = mark_safe("<!--csrf-->")
 
 
-def _table_key(submission, *, editable: bool, form_kwargs: dict) -> str:
+def _page_key(submission, *, locks, editable: bool, form_kwargs: dict) -> str:
+    board, bloc = submission.board, submission.bloc_year.bloc
+    texts = (
+        bloc.name,
+        board.name,
+        board.short_name,
+        board.province,
+        board.name_inferred,
+        locks.notice,
+        locks.plans,
+        locks.values,
+    )
     parts = [
         submission.pk,
         submission.version,
@@ -64,8 +86,11 @@ def _table_key(submission, *, editable: bool, form_kwargs: dict) -> str:
         int(form_kwargs["plans_locked"]),
         int(form_kwargs["values_locked"]),
         submission.table_version,
+        # The texts as one short digest (the cache's keys have a length
+        # limit); the same in every process, unlike ``hash()``.
+        hashlib.blake2b(repr(texts).encode(), digest_size=12).hexdigest(),
     ]
-    return "pledges:table:" + ":".join(map(str, parts))
+    return "pledges:page:" + ":".join(map(str, parts))
 
 
 def _table(submission, form) -> dict:
@@ -94,34 +119,18 @@ def _table(submission, form) -> dict:
     }
 
 
-def _report_page(
-    request,
-    submission,
-    form,
-    *,
-    locks,
-    editable,
-    status=200,
-    table=None,
-    empty_results=(),
-):
-    """The page; ``table``: what ``_table`` gave, from the cache for an
-    unbound form (``form`` is then None: it is not built); ``empty_results``:
-    the results a submit would leave empty, to confirm."""
-    if table is None:
-        table = _table(submission, form)
-    if not hasattr(submission, "dated_short_name"):
-        # Read for a POST (submission_get_for_user): the page names the
-        # board as it was called that year, as a GET does.
-        boards_named_in([submission.board], year=submission.bloc_year.year)
-    return render(
-        request,
-        "pledges/submission_form.html",
+def _page_parts(submission, form, *, locks, editable, empty_results=()) -> dict:
+    """The page's title and content, rendered without the request (see
+    ``CSRF_SLOT``); ``empty_results``: the results a submit would leave
+    empty, to confirm."""
+    # The page names the board as it was called that year.
+    boards_named_in([submission.board], year=submission.bloc_year.year)
+    table = _table(submission, form)
+    content = render_to_string(
+        CONTENT_TEMPLATE,
         {
             "submission": submission,
-            "form": form,
-            # Rendered by Django's templates, escaped there (here or before
-            # it was cached).
+            # Rendered by Django's templates, escaped there.
             "report_table": mark_safe(table["html"]),  # noqa: S308
             "locks": locks,
             "editable": editable,
@@ -129,9 +138,37 @@ def _report_page(
             "evidence_form": EvidenceForm(initial={"version": submission.version}),
             "flagged": table["flagged"],
             "empty_results": empty_results,
+            "csrf_input": CSRF_SLOT,
         },
+    )
+    return {
+        "title": f"{submission.board.short_name} {submission.bloc_year.year}",
+        "content": content,
+    }
+
+
+def _page(request, parts: dict, *, status=200):
+    """The page around ``_page_parts``, each CSRF slot filled with this
+    response's token."""
+    content = parts["content"].replace(CSRF_SLOT, csrf_input(request))
+    return render(
+        request,
+        PAGE_TEMPLATE,
+        # Rendered by Django's templates, escaped there (here or before it
+        # was cached); the token is Django's own input.
+        {"title": parts["title"], "content": mark_safe(content)},  # noqa: S308
         status=status,
     )
+
+
+def _report_page(
+    request, submission, form, *, locks, editable, status=200, empty_results=()
+):
+    """The page of a form posted (never cached)."""
+    parts = _page_parts(
+        submission, form, locks=locks, editable=editable, empty_results=empty_results
+    )
+    return _page(request, parts, status=status)
 
 
 def _form_kwargs(values, locks, editable) -> dict:
@@ -146,20 +183,18 @@ def _report_get(request, pk):
     submission = selectors.submission_get_for_form(user=request.user, pk=pk)
     locks = services.submission_locks(submission)
     editable = can_edit_submission(request.user, submission)
-    page = {"locks": locks, "editable": editable}
     form_kwargs = _form_kwargs(None, locks, editable)
-    cache = caches[TABLE_CACHE]
-    key = _table_key(submission, editable=editable, form_kwargs=form_kwargs)
-    table = cache.get(key)
-    if table is not None:
-        return _report_page(request, submission, None, table=table, **page)
-    values = selectors.submission_values(submission)
-    form_kwargs["values"] = values
-    initial = ReportForm.initial_for(submission, values)
-    form = ReportForm(initial=initial, **form_kwargs)
-    table = _table(submission, form)
-    cache.set(key, table, TABLE_TIMEOUT)
-    return _report_page(request, submission, form, table=table, **page)
+    cache = caches[PAGE_CACHE]
+    key = _page_key(submission, locks=locks, editable=editable, form_kwargs=form_kwargs)
+    parts = cache.get(key)
+    if parts is None:
+        values = selectors.submission_values(submission)
+        form_kwargs["values"] = values
+        initial = ReportForm.initial_for(submission, values)
+        form = ReportForm(initial=initial, **form_kwargs)
+        parts = _page_parts(submission, form, locks=locks, editable=editable)
+        cache.set(key, parts, PAGE_TIMEOUT)
+    return _page(request, parts)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -1,6 +1,7 @@
-"""The report table of a GET is cached, and never served once anything it
-shows has changed: figures, a return or reopening, a deadline, the language,
-the reader's role, the indicators, last year's figures."""
+"""The report page's content of a GET is cached, and never served once
+anything it shows has changed: figures, a return or reopening, a deadline, the
+language, the reader's role, the indicators, last year's figures, the bloc's
+or the board's name."""
 
 import base64
 import datetime as dt
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.cache import caches
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,8 +48,8 @@ def _input(page: str, field: str) -> str:
     return match.group(0)
 
 
-def _stored_tables() -> list[dict]:
-    """Every report table in the pages' cache, read from its table."""
+def _stored_pages() -> list[dict]:
+    """Every report page's content in the pages' cache, read from its table."""
     table = connection.ops.quote_name(settings.CACHES["pages"]["LOCATION"])
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT cache_key, value FROM {table}")  # noqa: S608
@@ -55,7 +57,7 @@ def _stored_tables() -> list[dict]:
     return [
         pickle.loads(base64.b64decode(value))  # noqa: S301 (our own test data)
         for key, value in rows
-        if "pledges:table:" in key
+        if "pledges:page:" in key
     ]
 
 
@@ -74,7 +76,7 @@ def _set(submission, code, actual, *, client):
 # The cached page is the page ------------------------------------------------
 
 
-def test_a_cached_table_gives_the_same_page_in_fewer_queries(
+def test_a_cached_content_gives_the_same_page_in_fewer_queries(
     reporting, own, client_for, django_assert_max_num_queries
 ):
     client = _officer(reporting, client_for)
@@ -82,9 +84,9 @@ def test_a_cached_table_gives_the_same_page_in_fewer_queries(
     client.get(_url(own))  # the "saved" message, once
     caches["pages"].clear()
     first = client.get(_url(own))
-    assert len(_stored_tables()) == 1
-    # Session, user, submission (with the board's name in the report's year),
-    # cached table.
+    assert len(_stored_pages()) == 1
+    # Session, user, submission, cached content (the board's name in the
+    # report's year is read only to build it).
     with django_assert_max_num_queries(4):
         second = client.get(_url(own))
     assert _without_csrf(second.text) == _without_csrf(first.text)
@@ -98,13 +100,32 @@ def test_the_csrf_token_is_never_in_the_cached_part(reporting, own, client_for):
     tokens = [CSRF.search(officer.get(_url(own)).text).group(1)]
     secretariat = client_for(reporting.users["secretariat"])
     tokens.append(CSRF.search(secretariat.get(_url(own)).text).group(1))
-    stored = _stored_tables()
+    stored = _stored_pages()
     assert len(stored) == 2
-    for table in stored:
-        assert "csrfmiddlewaretoken" not in table["html"]
-        assert 'name="version"' in table["html"]
+    for page in stored:
+        assert "csrfmiddlewaretoken" not in page["content"]
+        assert 'name="version"' in page["content"]
         for token in tokens:
-            assert token not in table["html"]
+            assert token not in page["content"]
+    # The officer's page has two forms (the report and the files), each with
+    # its slot; the secretariat's only the report's.
+    assert sorted(page["content"].count("<!--csrf-->") for page in stored) == [1, 2]
+    # Each response's token fills the slots: a browser that checks CSRF posts
+    # the cached form.
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(reporting.users["board_officer"])
+    for _ in range(2):  # built, then cached
+        page = browser.get(_url(own)).text
+        assert "<!--csrf-->" not in page
+        # The log-out and language forms, the report's and the files' forms.
+        assert len(CSRF.findall(page)) == 4
+        report = page.split('<form method="post" novalidate>')[1]
+        token = CSRF.search(report).group(1)
+        own.refresh_from_db()
+        data = {**form_data(own), "csrfmiddlewaretoken": token}
+        assert browser.post(_url(own), data).status_code == 302
+        data["csrfmiddlewaretoken"] = token[::-1]
+        assert browser.post(_url(own), data).status_code == 403
 
 
 def test_a_refused_post_is_never_cached(reporting, own, client_for):
@@ -113,7 +134,7 @@ def test_a_refused_post_is_never_cached(reporting, own, client_for):
     refused = client.post(_url(own), {**form_data(own), field: "<b>12,5</b>"})
     assert refused.status_code == 400
     assert 'aria-invalid="true"' in refused.text
-    assert _stored_tables() == []
+    assert _stored_pages() == []
     page = client.get(_url(own)).text
     assert "aria-invalid" not in page
     assert "12,5" not in _input(page, field)
@@ -269,3 +290,59 @@ def test_last_years_figures_show_at_once(reporting, own, client_for):
     previous.refresh_from_db()
     services.submission_approve(submission=previous, actor=secretariat)
     assert '<td class="num">99</td>' in client.get(_url(own)).text
+
+
+def test_a_deadline_moved_while_passed_shows_its_new_date(reporting, own, client_for):
+    """The same inputs stay locked; only the notice's date changes."""
+    client = _officer(reporting, client_for)
+    year = reporting.own_year
+    year.reporting_deadline = timezone.localdate() - dt.timedelta(days=1)
+    year.save()
+    first = year.reporting_deadline.strftime("%d/%m/%Y")
+    assert first in client.get(_url(own)).text
+    year.reporting_deadline -= dt.timedelta(days=1)
+    year.save()  # no service, no audit event, no admin log entry
+    page = client.get(_url(own)).text
+    assert year.reporting_deadline.strftime("%d/%m/%Y") in page
+    assert first not in page
+
+
+def test_a_board_renamed_shows_at_once(reporting, own, client_for):
+    """Renamed by the service (audited, no admin log entry): from a day in the
+    report's year, the page shows the new name; renamed again from the next
+    year on, the page keeps the name the board bore at the year's end."""
+    client = _officer(reporting, client_for)
+    board = own.board
+    year = reporting.own_year.year
+    old = board.name
+    assert old in client.get(_url(own)).text
+    blocs_services.board_rename(
+        board=board,
+        name="Ban Quản lý <mới>",
+        short_name="BQL mới",
+        valid_from=dt.date(year, 6, 1),
+        actor=None,
+    )
+    page = client.get(_url(own)).text
+    assert "Ban Quản lý &lt;mới&gt;" in page
+    assert old not in page
+    assert "<title>BQL mới " in page
+    blocs_services.board_rename(
+        board=board,
+        name="Ban Quản lý <mới hơn>",
+        short_name="BQL mới hơn",
+        valid_from=dt.date(year + 1, 1, 1),
+        actor=None,
+    )
+    page = client.get(_url(own)).text
+    assert "Ban Quản lý &lt;mới&gt;" in page
+    assert "mới hơn" not in page
+
+
+def test_a_bloc_renamed_shows_at_once(reporting, own, client_for):
+    client = _officer(reporting, client_for)
+    bloc = reporting.own
+    assert bloc.name in client.get(_url(own)).text
+    bloc.name = "Khối <đổi tên>"
+    bloc.save()  # no service, no audit event, no admin log entry
+    assert "Khối &lt;đổi tên&gt;" in client.get(_url(own)).text
