@@ -5,11 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -63,6 +64,13 @@ PAGE_TEMPLATE = "pledges/submission_form.html"
 CONTENT_TEMPLATE = "pledges/includes/_report_page.html"
 TABLE_TEMPLATE = "pledges/includes/_report_table.html"
 CSRF_SLOT = mark_safe("<!--csrf-->")
+
+
+def csrf_input(token: str) -> str:
+    """What ``{% csrf_token %}`` writes for ``token``."""
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token
+    )
 
 
 def _page_key(submission, *, locks, editable: bool, form_kwargs: dict) -> str:
@@ -149,14 +157,20 @@ def _page_parts(submission, form, *, locks, editable, empty_results=()) -> dict:
 
 def _page(request, parts: dict, *, status=200):
     """The page around ``_page_parts``, each CSRF slot filled with this
-    response's token."""
-    content = parts["content"].replace(CSRF_SLOT, csrf_input(request))
+    response's token, the one the header's forms carry too (each masking of
+    the secret costs the random draws of a new token)."""
+    token = get_token(request)
+    content = parts["content"].replace(CSRF_SLOT, csrf_input(token))
     return render(
         request,
         PAGE_TEMPLATE,
-        # Rendered by Django's templates, escaped there (here or before it
-        # was cached); the token is Django's own input.
-        {"title": parts["title"], "content": mark_safe(content)},  # noqa: S308
+        {
+            "title": parts["title"],
+            # Rendered by Django's templates, escaped there (here or before
+            # it was cached); the token's input is escaped by format_html.
+            "content": mark_safe(content),  # noqa: S308
+            "csrf_token": token,
+        },
         status=status,
     )
 
