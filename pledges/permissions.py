@@ -23,6 +23,18 @@ def submissions_visible_to(user) -> QuerySet[Submission]:
     return Submission.objects.none()
 
 
+def can_view_submission(user, submission: Submission) -> bool:
+    """``submissions_visible_to`` for one submission already read (with its
+    bloc-year's ``bloc_id``); a test holds the two together."""
+    if sees_everything(user):
+        return True
+    if is_secretariat(user):
+        return submission.bloc_year.bloc_id == user.bloc_id
+    if is_board_officer(user):
+        return submission.board_id == user.board_id
+    return False
+
+
 def evidence_visible_to(user) -> QuerySet[Evidence]:
     return Evidence.objects.filter(submission__in=submissions_visible_to(user))
 
