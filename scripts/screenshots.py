@@ -110,12 +110,20 @@ class Shooter:
             yield page
 
     def open_link(
-        self, page: Page, path: str, link: Locator, what: str, lands_on: str = ""
+        self,
+        page: Page,
+        path: str | None,
+        link: Locator,
+        what: str,
+        lands_on: str = "",
     ) -> None:
-        """Go to ``path`` and follow its one ``link`` (to ``what``), which
-        must lead to an address matching ``lands_on``, if given: the way a
-        user reaches a page whose address they do not know."""
-        self.goto(page, path)
+        """Go to ``path`` (None: stay on the page shown) and follow its one
+        ``link`` (to ``what``), which must lead to an address matching
+        ``lands_on``, if given: the way a user reaches a page whose address
+        they do not know."""
+        if path is not None:
+            self.goto(page, path)
+        path = page.url
         if link.count() != 1:
             raise ShotError(f"no single link to {what} on {path}")
         with page.expect_navigation():
@@ -151,7 +159,7 @@ class Shooter:
             self.save(page, "admin-blocyears.png", "TN-DHMT 2024")
             self.open_link(
                 page,
-                "/admin/blocs/blocyear/",
+                None,  # the list just saved
                 page.locator("#result_list a", has_text="TN-DHMT 2024"),
                 "TN-DHMT 2024",
                 lands_on="/change/",

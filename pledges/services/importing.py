@@ -227,6 +227,8 @@ def values_import(
     checked: set[int] = set()
     # Values by the fields they change: one statement for each such set.
     changed: dict[tuple[str, ...], list[Value]] = defaultdict(list)
+    # The fields not written, once per such set.
+    unwritten: dict[tuple[str, ...], frozenset[str]] = {}
     for value in values:
         indicator = indicators[value.indicator_id]
         row: dict[str, list] = {}
@@ -265,13 +267,14 @@ def values_import(
             # fields alone: the others are not written (nor loaded), and a
             # value's constraints are on its report and indicator, which an
             # import never changes.
-            value.clean_fields(
-                exclude=[
-                    f.name for f in Value._meta.concrete_fields if f.name not in written
-                ]
-            )
+            fields = tuple(written)
+            if fields not in unwritten:
+                unwritten[fields] = frozenset(
+                    f.name for f in Value._meta.concrete_fields if f.name not in fields
+                )
+            value.clean_fields(exclude=unwritten[fields])
             by_submission[value.submission_id][indicator.code] = row
-            changed[tuple(written)].append(value)
+            changed[fields].append(value)
     for fields, group in changed.items():
         values_update(group, fields)
     # Only the versions change (the form notices): one statement, not a
