@@ -205,6 +205,10 @@ CACHES = {
     "pages": env.cache("PAGE_CACHE_URL", default="dbcache://portal_page_cache"),
 }
 CACHES["pages"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 500)
+# Pages are written after every change: one statement per write, not five
+# (config/cache.py).
+if CACHES["pages"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    CACHES["pages"]["BACKEND"] = "config.cache.UpsertDatabaseCache"
 REPORTS_PAGE_CACHE = "pages"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
