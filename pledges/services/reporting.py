@@ -15,6 +15,7 @@ from blocs.services import audit_record, stated_date_check
 from pledges import calc, units
 from pledges.models import ABSOLUTE_MAX, Indicator, Submission, Value
 from pledges.permissions import can_edit_submission, can_review_submission
+from pledges.selectors import values_of
 from pledges.services.plausibility import outlier_message, submission_outliers
 from pledges.services.units import exchange_rate_of, figure_convert
 
@@ -44,11 +45,7 @@ class EmptyResultsError(ValidationError):
 
 def _values_in_order(submission: Submission) -> list[Value]:
     """The submission's values with their indicators, in the report's order."""
-    return list(
-        submission.values.select_related("indicator").order_by(
-            "indicator__order", "indicator__pk"
-        )
-    )
+    return values_of(submission, tie="id")
 
 
 def submission_empty_results(
@@ -251,7 +248,7 @@ def _apply(
     changed_rows: dict[tuple[str, ...], list[Value]] = defaultdict(list)
     rate: list = []
     if values is None:
-        values = sub.values.select_related("indicator")
+        values = _values_in_order(sub)
     for value in values:
         entry = entries.get(value.indicator_id)
         if entry is None:
@@ -403,7 +400,7 @@ def submission_register(
     changes = _apply(sub, actor, entries, award_target, locks)
     missing = [
         v.indicator.name
-        for v in sub.values.select_related("indicator")
+        for v in _values_in_order(sub)
         if v.indicator.has_plan and v.plan is None
     ]
     if missing:
@@ -438,7 +435,7 @@ def submission_findings(
     """The validation rules a submission's current figures break; ``values``
     (with their indicators) and ``last_year`` when already read."""
     if values is None:
-        values = list(submission.values.select_related("indicator"))
+        values = _values_in_order(submission)
     if last_year is None:
         last_year = last_year_values(submission)
     actual = {v.indicator.code: v.actual for v in values if v.indicator.is_numeric}

@@ -104,3 +104,62 @@ def test_each_role_reads_exactly_the_submissions_visible_to_it(reporting):
         selectors.submission_get_for_form(
             user=reporting.users["superuser"], pk=max(s.pk for s in subs) + 1
         )
+
+
+def _orm_values(submission, tie: str) -> list:
+    return list(
+        submission.values.select_related("indicator").order_by(
+            "indicator__order", f"indicator__{tie}"
+        )
+    )
+
+
+def test_the_values_read_gives_what_the_orm_gives(reviewed, django_assert_num_queries):
+    """Every field of every value and of its indicator, with its type, in the
+    same order; a figure typed in another unit, a text, a note and a flag
+    among them."""
+    from decimal import Decimal as D
+
+    from pledges.models import Indicator, Value
+    from pledges.services import Entry
+
+    sub = submission_of(reviewed, reviewed.own_boards[2])
+    area = Indicator.objects.get(bloc_year=sub.bloc_year, code="zones-area")
+    entries = {area.pk: Entry(plan=D("40"), actual=D("42.52"), actual_unit="km2")}
+    for value in sub.values.select_related("indicator"):
+        ind = value.indicator
+        if ind.pk == area.pk:
+            continue
+        if ind.kind == Indicator.Kind.TEXT:
+            entries[ind.pk] = Entry(text="Đã hoàn thành", note="Ghi chú")
+        elif ind.kind == Indicator.Kind.BOOLEAN:
+            entries[ind.pk] = Entry(actual=D(1))
+        else:
+            entries[ind.pk] = Entry(
+                plan=D("2.5") if ind.has_plan else None, actual=D("3.25")
+            )
+    sub = services.submission_save(
+        submission=sub,
+        actor=factories.user(role="board_officer", board=sub.board),
+        expected_version=sub.version,
+        entries=entries,
+    )
+    Value.objects.filter(submission=sub, indicator=area).update(flagged=True)
+    subs = list(Submission.objects.order_by("pk"))
+    assert Value.objects.filter(flagged=True).exists()
+    assert Value.objects.exclude(actual_entered=None).exists()
+    for submission in subs:
+        for tie in ("code", "id"):
+            expected = _orm_values(submission, tie)
+            assert expected
+            with django_assert_num_queries(1):
+                read = selectors.values_of(submission, tie=tie)
+                pairs = [
+                    (r.indicator, e.indicator)
+                    for r, e in zip(read, expected, strict=True)
+                ]
+                assert all(r.submission is submission for r in read)
+            assert read == expected  # the same rows in the same order
+            for got, want in [*zip(read, expected, strict=True), *pairs]:
+                names = [f.attname for f in type(want)._meta.concrete_fields]
+                assert _fields(got, names) == _fields(want, names)
