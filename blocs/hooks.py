@@ -6,6 +6,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+# Audit actions that change only one report's own rows (the report, its
+# figures, its files) and nothing else: higher apps add theirs. Such an event
+# is stored as ``routine``, and the pages that show none of those rows (the
+# ministry overview's list of blocs, years, leaders and documents) keep their
+# cached copy across it (``blocs.selectors.writes_version_sql``).
+ROUTINE_ACTIONS: set[str] = set()
+
 # Each provider: (user, [bloc_year ids]) -> {bloc_year id: [(label, url), ...]},
 # in a fixed number of queries. The board page shows them per year.
 BoardYearLinks = Callable[[object, list[int]], dict[int, list[tuple[str, str]]]]

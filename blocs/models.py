@@ -583,12 +583,24 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=40)
     object_repr = models.CharField(_("object"), max_length=255)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # A report's own routine write (``blocs.hooks.ROUTINE_ACTIONS``): pages
+    # that show none of a report's rows need not be built again after it.
+    routine = models.BooleanField(_("routine"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The latest event that is not routine, found without walking
+            # past a deadline day's thousands of saves.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(routine=False),
+                name="blocs_audit_not_routine",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"

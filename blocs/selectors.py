@@ -282,7 +282,9 @@ def board_lineage(*, board_ids: Iterable[int]) -> dict[int, set[int]]:
 WRITES_WINDOW = 1000
 
 
-def writes_version_sql(*, audited: bool = True) -> tuple[str, list]:
+def writes_version_sql(
+    *, audited: bool = True, routine: bool = True
+) -> tuple[str, list]:
     """A SQL expression (and its parameters) whose text changes on every
     committed write a page may show: the latest admin log entry (edits through
     the admin) and, when ``audited``, the latest audit event (every service
@@ -291,7 +293,11 @@ def writes_version_sql(*, audited: bool = True) -> tuple[str, list]:
     does not raise the largest id, but does change that count). Added to a
     query a page runs anyway, it costs no query of its own; a page cached
     under it is never served after such a write. Writes that bypass both (a
-    shell script, raw SQL) must clear the cache."""
+    shell script, raw SQL) must clear the cache. Without ``routine``, the
+    events of a report's routine writes (``hooks.ROUTINE_ACTIONS``) do not
+    count: for a page that shows none of a report's rows. Those are read
+    through their partial index (``blocs_audit_not_routine``), whose
+    condition the SQL repeats word for word so that SQLite uses it too."""
     quote = connection.ops.quote_name
     log, log_pk = quote(LogEntry._meta.db_table), quote(LogEntry._meta.pk.column)
     # Only table and column names (quoted, from the models) are interpolated.
@@ -299,10 +305,13 @@ def writes_version_sql(*, audited: bool = True) -> tuple[str, list]:
     if not audited:
         return sql, []
     audit, pk = quote(AuditEvent._meta.db_table), quote(AuditEvent._meta.pk.column)
+    where = "" if routine else f" WHERE NOT {quote('routine')}"
+    also = "" if routine else f" AND NOT {quote('routine')}"
+    latest = f"(SELECT MAX({pk}) FROM {audit}{where})"  # noqa: S608
+    window = f"(SELECT COUNT(*) FROM {audit} WHERE {pk} > COALESCE({latest}, 0) - %s"  # noqa: S608
     sql += (
-        f" || '.' || CAST(COALESCE((SELECT MAX({pk}) FROM {audit}), 0) AS TEXT)"  # noqa: S608
-        f" || '.' || CAST((SELECT COUNT(*) FROM {audit} WHERE {pk} >"
-        f" (SELECT COALESCE(MAX({pk}), 0) FROM {audit}) - %s) AS TEXT)"
+        f" || '.' || CAST(COALESCE({latest}, 0) AS TEXT)"
+        f" || '.' || CAST({window}{also}) AS TEXT)"
     )
     return sql, [WRITES_WINDOW]
 

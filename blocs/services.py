@@ -43,6 +43,7 @@ def audit_record(
         object_id=str(obj.pk),
         object_repr=str(obj)[:255],
         changes=changes or {},
+        routine=action in hooks.ROUTINE_ACTIONS,
     )
 
 

@@ -7,8 +7,9 @@ GET after every save: what every officer's and reader's page is on a
 deadline day) paid those five round trips on top of its own queries. Here a
 set is one upsert (``INSERT … ON CONFLICT … DO UPDATE``, in PostgreSQL and in
 SQLite since 3.24), and the table is counted (and culled as Django culls it)
-on one set in ``COUNT_EVERY`` of each process: the table may hold up to
-``COUNT_EVERY`` entries per process beyond ``MAX_ENTRIES`` for a while.
+on one set in ``COUNT_EVERY`` (an option, 20 by default; 0: never) of each
+process: the table may hold up to that many entries per process beyond
+``MAX_ENTRIES`` for a while.
 Entries still expire as Django's do (a read drops an expired one).
 Reads, ``add``, ``touch`` and deletes are Django's own.
 """
@@ -32,11 +33,27 @@ COUNT_EVERY = 20
 class UpsertDatabaseCache(DatabaseCache):
     def __init__(self, table, params):
         super().__init__(table, params)
+        self._count_every = int(
+            params.get("OPTIONS", {}).get("COUNT_EVERY", COUNT_EVERY)
+        )
         self._sets = itertools.count(1)
         self._count_lock = threading.Lock()
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         key = self.make_and_validate_key(key, version=version)
+        return self._upsert({key: value}, timeout)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        """Every entry in one statement (Django's sets them one by one)."""
+        entries = {
+            self.make_and_validate_key(key, version=version): value
+            for key, value in data.items()
+        }
+        if not entries or self._upsert(entries, timeout):
+            return []
+        return list(data)
+
+    def _upsert(self, entries: dict, timeout) -> bool:
         timeout = self.get_backend_timeout(timeout)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
@@ -51,23 +68,27 @@ class UpsertDatabaseCache(DatabaseCache):
         expires = connection.ops.adapt_datetimefield_value(
             expires.replace(microsecond=0)
         )
-        value = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode(
-            "latin1"
-        )
+        params = []
+        for key, value in entries.items():
+            pickled = pickle.dumps(value, self.pickle_protocol)
+            params += [key, base64.b64encode(pickled).decode("latin1"), expires]
         key_col, value_col, expires_col = (
             quote("cache_key"),
             quote("value"),
             quote("expires"),
         )
+        rows = ", ".join(["(%s, %s, %s)"] * len(entries))
         # Only the table's and columns' quoted names are interpolated.
         upsert = (
             f"INSERT INTO {table} ({key_col}, {value_col}, {expires_col}) "  # noqa: S608
-            f"VALUES (%s, %s, %s) ON CONFLICT ({key_col}) DO UPDATE SET "
+            f"VALUES {rows} ON CONFLICT ({key_col}) DO UPDATE SET "
             f"{value_col} = EXCLUDED.{value_col}, "
             f"{expires_col} = EXCLUDED.{expires_col}"
         )
         with self._count_lock:
-            count_now = next(self._sets) % COUNT_EVERY == 0
+            count_now = (
+                self._count_every > 0 and next(self._sets) % self._count_every == 0
+            )
         # Inside a transaction, a savepoint keeps a failed set from breaking
         # it; outside, the statement is its own transaction.
         atomic = (
@@ -79,11 +100,11 @@ class UpsertDatabaseCache(DatabaseCache):
             with atomic, connection.cursor() as cursor:
                 if count_now:
                     cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
-                    entries = cursor.fetchone()[0]
-                    if entries > self._max_entries:
+                    count = cursor.fetchone()[0]
+                    if count > self._max_entries:
                         now = tz_now().replace(microsecond=0)
-                        self._cull(db, cursor, now, entries)
-                cursor.execute(upsert, [key, value, expires])
+                        self._cull(db, cursor, now, count)
+                cursor.execute(upsert, params)
         except DatabaseError:
             # As Django's: a cache write may fail under concurrent writers;
             # the page is built again on the next miss.

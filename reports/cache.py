@@ -15,6 +15,12 @@ The number of audit events among the latest ids is part of it: an
 event whose id was drawn before another's but committed after it (two writers
 at once) does not raise the largest id, but it does change that count.
 
+A part of a page that shows none of a report's own rows (the overview's
+filters and list of blocs, years, leaders and documents) is stored under the
+version that leaves out a report's routine writes (``versions()``: a board's
+save, registration, submission or upload, ``blocs.hooks.ROUTINE_ACTIONS``),
+so on a deadline day a reader's overview rebuilds its chart alone.
+
 A write that bypasses both (a script in the shell, a raw SQL fix) must clear
 the cache: ``manage.py shell -c "from django.core.cache import caches;
 caches['default'].clear()"``.
@@ -53,6 +59,19 @@ def data_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {sql}", params)
         return cursor.fetchone()[0]
+
+
+def versions() -> tuple[str, str]:
+    """The data version of every write, and the one that leaves out a
+    report's routine writes (``blocs.hooks.ROUTINE_ACTIONS``), each followed
+    by the epoch: one query for both, one for the epoch."""
+    every, every_params = writes_version_sql()
+    setup, setup_params = writes_version_sql(routine=False)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {every}, {setup}", [*every_params, *setup_params])
+        every, setup = cursor.fetchone()
+    epoch = _epoch(caches[_alias()])
+    return f"{every}.{epoch}", f"{setup}.{epoch}"
 
 
 def scope(user) -> str:
@@ -129,21 +148,51 @@ def fragment(
     cache, else ``build()``'s, which returns (html, whether it may be stored,
     the context it was made from). The context is empty on a hit. Two queries
     on a hit here (the data version, the epoch), three in the shared cache."""
-    cache = caches[_alias()]
-    version = f"{data_version()}.{_epoch(cache)}"
-    key = page_key(page, user=user, params=params, version=version)
-    html = recent.get(key)
-    if html is not None:
-        return html, {}
-    html = cache.get(key)
-    if html is not None:
-        recent.put(key, html)
-        return html, {}
-    html, storable, context = build()
-    if storable:
-        cache.set(key, html, TIMEOUT)
-        recent.put(key, html)
+    version = f"{data_version()}.{_epoch(caches[_alias()])}"
+    ((html, context),) = fragments(
+        [(page, version, lambda _earlier: build())], user=user, params=params
+    )
     return html, context
+
+
+def fragments(
+    parts: list[tuple[str, str, Callable[[list], tuple[object, bool, dict]]]],
+    *,
+    user,
+    params: dict[str, str],
+) -> list[tuple[object, dict]]:
+    """Several fragments of one page, each (name, version, build), each
+    version one of ``versions()``: those this process does not keep are read
+    in one query, and those built are stored in one. ``build`` is given the
+    earlier parts' (fragment, context) pairs, found or built, and returns
+    what ``fragment``'s does (a fragment is anything pickled: html, or html
+    with what it was made of)."""
+    cache = caches[_alias()]
+    keys = [
+        page_key(page, user=user, params=params, version=version)
+        for page, version, _build in parts
+    ]
+    found = {key: value for key in keys if (value := recent.get(key)) is not None}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        shared = cache.get_many(missing)
+        for key, value in shared.items():
+            recent.put(key, value)
+        found |= shared
+    out, built = [], {}
+    for key, (_page, _version, build) in zip(keys, parts, strict=True):
+        if key in found:
+            out.append((found[key], {}))
+            continue
+        value, storable, context = build(out)
+        if storable:
+            built[key] = value
+        out.append((value, context))
+    if built:
+        cache.set_many(built, TIMEOUT)
+        for key, value in built.items():
+            recent.put(key, value)
+    return out
 
 
 def pages_forget() -> None:

@@ -222,54 +222,82 @@ def _filters(request, form_class) -> dict[str, str]:
 def overview(request):
     """Every bloc and year the user may read, with status, leaders and the
     latest published documents; filters; a chart of totals over the years.
-    The page's body is cached per scope, filters, language and data version
-    (``reports.cache``): two queries on a hit."""
+    The page's body is cached per scope, filters and language in two parts
+    (``reports.cache``): the filters and the list of blocs under the data
+    version that leaves out a report's routine writes (a board's save or
+    submission changes none of it), and the chart under every write's (it
+    sums drafts' figures in years with no approved report). Three queries
+    when both are kept; after a board's save, the chart's own and storing
+    it."""
+    user = request.user
+    params = _filters(request, OverviewFilterForm)
+    every, setup = page_cache.versions()
 
-    def build():
-        years, regions = selectors.filter_choices(user=request.user)
-        form = OverviewFilterForm(
-            request.GET,
-            years=years,
-            regions=regions,
-            boards=selectors.board_choices(user=request.user),
-        )
-        region = form.value("region", "")
+    def form_of(choices: dict):
+        return OverviewFilterForm(request.GET, **choices)
+
+    def build_listing(_earlier):
+        years, regions = selectors.filter_choices(user=user)
+        choices = {
+            "years": years,
+            "regions": regions,
+            "boards": selectors.board_choices(user=user),
+        }
+        form = form_of(choices)
+        context = {
+            "form": form,
+            "blocs": selectors.bloc_years_list_for_overview(
+                user=user,
+                year=form.value("year"),
+                region=form.value("region", ""),
+                status=form.value("status", ""),
+            ),
+            "cross_bloc": sees_everything(user),
+        }
+        listing = {
+            # What the chart's filters are checked against, kept with them.
+            "choices": choices,
+            "top": render_to_string("reports/includes/_overview_top.html", context),
+            "list": render_to_string("reports/includes/_overview_list.html", context),
+        }
+        return listing, not form.errors, context
+
+    def build_chart(earlier):
+        ((listing, listing_context),) = earlier
+        form = listing_context.get("form") or form_of(listing["choices"])
         code = form.value("indicator", CHART_INDICATORS[0][0])
         board = form.value("board")
         if board:
             chart_years, series = selectors.board_totals_over_years(
-                user=request.user, code=code, board_id=board
+                user=user, code=code, board_id=board
             )
         else:
             chart_years, series = selectors.totals_over_years(
-                user=request.user, code=code, region=region
+                user=user, code=code, region=form.value("region", "")
             )
         context = {
             "form": form,
-            "blocs": selectors.bloc_years_list_for_overview(
-                user=request.user,
-                year=form.value("year"),
-                region=region,
-                status=form.value("status", ""),
-            ),
             "chart_label": dict(CHART_INDICATORS)[code],
             "chart_svg": charts.years_chart_svg(chart_years, series),
             "chart_board": bool(board),
-            "cross_bloc": sees_everything(request.user),
         }
-        html = render_to_string("reports/includes/_overview_body.html", context)
+        html = render_to_string("reports/includes/_overview_chart.html", context)
         return html, not form.errors, context
 
-    body, context = page_cache.fragment(
-        "overview",
-        user=request.user,
-        params=_filters(request, OverviewFilterForm),
-        build=build,
+    (listing, listing_context), (chart, chart_context) = page_cache.fragments(
+        [
+            ("overview-list", setup, build_listing),
+            ("overview-chart", every, build_chart),
+        ],
+        user=user,
+        params=params,
     )
+    body = listing["top"] + chart + listing["list"]
     return render(
         request,
         "reports/ministry_overview.html",
-        {**context, "body": mark_safe(body)},  # noqa: S308 (rendered by us, escaped)
+        # Rendered by us, escaped there.
+        {**listing_context, **chart_context, "body": mark_safe(body)},  # noqa: S308
     )
 
 

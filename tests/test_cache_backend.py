@@ -99,3 +99,15 @@ def test_inside_a_transaction_it_rolls_back_with_it(cache):
     with pytest.raises(RuntimeError):
         set_then_fail()
     assert cache.get("page", "missing") == "missing"
+
+
+def test_several_entries_are_one_statement(cache):
+    cache.set("old", "stale", 60)
+    with CaptureQueriesContext(connection) as queries:
+        failed = cache.set_many({"old": "fresh", "new": {"html": "<p>hai</p>"}}, 60)
+    assert failed == []
+    assert len(queries) == 1, [q["sql"] for q in queries.captured_queries]
+    assert cache.get_many(["old", "new"]) == {
+        "old": "fresh",
+        "new": {"html": "<p>hai</p>"},
+    }

@@ -241,7 +241,7 @@ def test_pages_run_fixed_queries(
     sub = Submission.objects.get(bloc_year=year, board=boards[0])
     officer_client = client_for(officer)
     # The report page as built (not cached): test_report_form says which.
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(11):
         assert (
             officer_client.get(reverse("pledges:submission", args=[sub.pk])).status_code
             == 200
