@@ -532,6 +532,53 @@ def test_a_boards_save_rebuilds_the_chart_alone(
     assert 'data-testid="bloc-' in page
 
 
+def test_the_charts_totals_are_the_orms(world, compared):
+    """``totals_over_years`` is written by hand: it sums what the ORM's
+    ``_counted_values`` selects, for every reader, region and indicator."""
+    from django.db.models import Sum
+
+    from blocs.permissions import bloc_years_visible_to
+    from reports import selectors
+
+    officer = factories.user(role="board_officer", board=compared["a"][0])
+    readers = [
+        world.users["ministry"],
+        world.users["superuser"],
+        world.users["secretariat"],
+        world.users["other_secretariat"],
+        officer,
+    ]
+    checked = 0
+    for user in readers:
+        for region in ("", "Miền Trung", "Miền Bắc"):
+            for code in ("new-projects", "new-capital-usd", "new-projects-fdi"):
+                visible = bloc_years_visible_to(user)
+                if region:
+                    visible = visible.filter(bloc__region=region)
+                rows = (
+                    selectors._counted_values(visible.values("pk"), [code])
+                    .values("submission__bloc_year__bloc__short_name")
+                    .annotate(total=Sum("actual"))
+                    .values_list(
+                        "submission__bloc_year__bloc__short_name",
+                        "submission__bloc_year__year",
+                        "total",
+                    )
+                    .order_by()
+                )
+                expected: dict[str, dict[int, D]] = {}
+                for short, year, total in rows:
+                    if total is not None:
+                        expected.setdefault(short, {})[year] = selectors._exact(total)
+                years, series = selectors.totals_over_years(
+                    user=user, code=code, region=region
+                )
+                assert dict(series) == expected, (user, region, code)
+                assert years == sorted({y for t in expected.values() for y in t})
+                checked += bool(expected)
+    assert checked >= 10  # most combinations have figures
+
+
 def _without_chart(page: str) -> str:
     main = page.partition("<main>")[2].partition("</main>")[0]
     before, _chart, after = main.partition('<section class="card chart"')
