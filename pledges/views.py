@@ -1,4 +1,5 @@
 import hashlib
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from blocs.caching import Recent
 from blocs.selectors import boards_named_in
 from pledges import selectors, services
 from pledges.forms import EvidenceForm, ReportForm, rows_html
@@ -64,6 +66,8 @@ PAGE_TEMPLATE = "pledges/submission_form.html"
 CONTENT_TEMPLATE = "pledges/includes/_report_page.html"
 TABLE_TEMPLATE = "pledges/includes/_report_table.html"
 CSRF_SLOT = mark_safe("<!--csrf-->")
+# This process's copies of the pages it built or read lately (``_cached_parts``).
+PAGE_COPIES = Recent(32)
 
 
 def csrf_input(token: str) -> str:
@@ -193,6 +197,31 @@ def _form_kwargs(values, locks, editable) -> dict:
     }
 
 
+def _cached_parts(cache, key: str) -> dict | None:
+    """The page's parts kept under ``key``, or None. The shared cache holds a
+    random stamp under the key and the parts under the key and the stamp;
+    this process keeps copies by both (``PAGE_COPIES``), so a GET of a page
+    it already holds reads the stamp (a few bytes), not the parts (some
+    100 kB). A cleared cache (a restore, a write outside the services) has
+    no stamp: no copy is served after it."""
+    stamp = cache.get(key)
+    if stamp is None:
+        return None
+    kept = f"{key}:{stamp}"
+    parts = PAGE_COPIES.get(kept)
+    if parts is None:
+        parts = cache.get(kept)
+        if parts is not None:
+            PAGE_COPIES.put(kept, parts)
+    return parts
+
+
+def _store_parts(cache, key: str, parts: dict) -> None:
+    stamp = secrets.token_hex(8)
+    cache.set_many({key: stamp, f"{key}:{stamp}": parts}, PAGE_TIMEOUT)
+    PAGE_COPIES.put(f"{key}:{stamp}", parts)
+
+
 def _report_get(request, pk):
     submission = selectors.submission_get_for_form(user=request.user, pk=pk)
     locks = services.submission_locks(submission)
@@ -200,14 +229,14 @@ def _report_get(request, pk):
     form_kwargs = _form_kwargs(None, locks, editable)
     cache = caches[PAGE_CACHE]
     key = _page_key(submission, locks=locks, editable=editable, form_kwargs=form_kwargs)
-    parts = cache.get(key)
+    parts = _cached_parts(cache, key)
     if parts is None:
         values = selectors.submission_values(submission)
         form_kwargs["values"] = values
         initial = ReportForm.initial_for(submission, values)
         form = ReportForm(initial=initial, **form_kwargs)
         parts = _page_parts(submission, form, locks=locks, editable=editable)
-        cache.set(key, parts, PAGE_TIMEOUT)
+        _store_parts(cache, key, parts)
     return _page(request, parts)
 
 

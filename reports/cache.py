@@ -28,8 +28,6 @@ caches['default'].clear()"``.
 
 import hashlib
 import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
@@ -37,6 +35,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.utils import translation
 
+from blocs.caching import Recent
 from blocs.permissions import is_board_officer, is_secretariat, sees_everything
 from blocs.selectors import writes_version_sql
 
@@ -93,36 +92,9 @@ def page_key(page: str, *, user, params: dict[str, str], version: str) -> str:
     return f"reports:{page}:{scope(user)}:{language}:{version}:{digest}"
 
 
-class _Recent:
-    """The last few fragments this process served, by key. The key holds the
-    data version, so a copy here is exactly as fresh as the shared cache's;
-    it saves reading and unpickling some 100 kB from the database each time."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.items: OrderedDict[str, str] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> str | None:
-        with self.lock:
-            html = self.items.get(key)
-            if html is not None:
-                self.items.move_to_end(key)
-            return html
-
-    def put(self, key: str, html: str) -> None:
-        with self.lock:
-            self.items[key] = html
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-
-
-recent = _Recent(LOCAL_ENTRIES)
+# The last few fragments this process served, by key (the key holds the
+# data version).
+recent = Recent(LOCAL_ENTRIES)
 
 
 def _epoch(cache) -> str:

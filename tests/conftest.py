@@ -31,12 +31,15 @@ class World:
 
 @pytest.fixture(autouse=True)
 def _pages_of_this_process_forgotten():
-    """Each test starts without the pages this process kept (reports.cache):
-    a test's rolled-back writes give their ids again on SQLite, so the next
-    test's first write can bring back a data version an earlier test read."""
+    """Each test starts without the pages this process kept (reports.cache,
+    and the report pages' copies): a test's rolled-back writes give their ids
+    again on SQLite, so the next test's first write can bring back a data
+    version an earlier test read."""
+    from pledges.views import PAGE_COPIES
     from reports.cache import recent
 
     recent.clear()
+    PAGE_COPIES.clear()
 
 
 @pytest.fixture(scope="module")

@@ -55,11 +55,15 @@ def _stored_pages() -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT cache_key, value FROM {table}")  # noqa: S608
         rows = cursor.fetchall()
-    return [
+    stored = [
         pickle.loads(base64.b64decode(value))  # noqa: S301 (our own test data)
         for key, value in rows
         if "pledges:page:" in key
     ]
+    # Each page beside its stamp (pledges.views._cached_parts).
+    pages = [page for page in stored if isinstance(page, dict)]
+    assert len(stored) == 2 * len(pages)
+    return pages
 
 
 def _without_csrf(page: str) -> str:
@@ -94,6 +98,41 @@ def test_a_cached_content_gives_the_same_page_in_fewer_queries(
     assert 'value="2.470,7"' in second.text
     # Each response carries its own token, outside the cached part.
     assert CSRF.search(second.text)
+
+
+def test_a_page_kept_by_the_process_reads_only_its_stamp(
+    reporting, own, client_for, django_assert_max_num_queries
+):
+    """Another process (here: copies forgotten) reads the page from the shared
+    cache once, then keeps it; the shared copy is read by its stamp."""
+    from pledges.views import PAGE_COPIES
+
+    client = _officer(reporting, client_for)
+    first = _without_csrf(client.get(_url(own)).text)
+    PAGE_COPIES.clear()
+    # Session, user, submission, the stamp, the page.
+    with django_assert_max_num_queries(5) as queries:
+        assert _without_csrf(client.get(_url(own)).text) == first
+    assert len(queries) == 5
+    with django_assert_max_num_queries(4):  # kept: the stamp alone
+        assert _without_csrf(client.get(_url(own)).text) == first
+
+
+def test_a_cleared_cache_ends_the_copies_kept_by_the_process(
+    reporting, own, client_for
+):
+    """A write outside the services (raw SQL, a shell script) is followed by
+    clearing the pages' cache, as reports.cache says: the page this process
+    kept is not served after it."""
+    from pledges.models import Value
+
+    client = _officer(reporting, client_for)
+    value = own.values.select_related("indicator").filter(indicator__kind="decimal")[0]
+    assert "Đã sửa trực tiếp" not in client.get(_url(own)).text
+    Value.objects.filter(pk=value.pk).update(note="Đã sửa trực tiếp")
+    assert "Đã sửa trực tiếp" not in client.get(_url(own)).text  # still cached
+    caches["pages"].clear()
+    assert "Đã sửa trực tiếp" in client.get(_url(own)).text
 
 
 def test_the_csrf_token_is_never_in_the_cached_part(reporting, own, client_for):
