@@ -1,11 +1,12 @@
 """Scoped, optimised reads for the reporting pages and the admin."""
 
 import functools
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -138,9 +139,24 @@ def _form_sql() -> str:
     )
 
 
+# Each connection's converters by column: bound to its operations, the same
+# on every read.
+_CONVERTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _converters(col) -> list:
-    """What the ORM applies to a column's value as read."""
-    return connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+    """What the ORM applies to a column's value as read, looked up once per
+    connection and column."""
+    wrapper = connections[connection.alias]
+    by_column = _CONVERTERS.get(wrapper)
+    if by_column is None:
+        by_column = _CONVERTERS[wrapper] = {}
+    found = by_column.get(col)
+    if found is None:
+        found = by_column[col] = connection.ops.get_db_converters(
+            col
+        ) + col.get_db_converters(connection)
+    return found
 
 
 def _from_row(model, row: list):
@@ -248,7 +264,7 @@ def values_of(submission: Submission, *, tie: str = "code") -> list[Value]:
         cursor.execute(_values_query(connection.vendor, tie), [submission.pk])
         rows = cursor.fetchall()
     # Each column's converters (SQLite's decimals and booleans; none on
-    # PostgreSQL), looked up once per read rather than once per row.
+    # PostgreSQL), looked up once per connection, not once per row.
     convert = [
         (n, col, fns)
         for n, col in enumerate(_VALUE_COLS[Value] + _VALUE_COLS[Indicator])
