@@ -9,7 +9,9 @@ session cookies) in the same run:
 - the deadline-day mix: every officer of several blocs GETs the board's
   form, saves it, GETs it again and submits it, and a ministry reader GETs
   the overview after each of those writes. Every request of the mix is cold
-  (the first after a data change, as a real user's is): p50, p95 and
+  (the first after a data change, as a real user's is; the overview rebuilds
+  its chart and keeps its list of blocs, which no board's save or submission
+  changes, as any reader's overview would): p50, p95 and
   requests per second against the trivial view measured just before and
   after it, and the CPU a request costs the app server, the database and
   the client (``CpuMeter``), for the mix and for the trivial view.
