@@ -108,11 +108,31 @@ FORM_COLUMNS = {
     model: tuple(f.attname for f in model._meta.concrete_fields if f.attname in names)
     for model, names in _FORM_COLUMNS.items()
 }
-# Their columns as the ORM's expressions, which name their converters.
-_FORM_COLS = {
-    model: [model._meta.get_field(name).get_col(model._meta.db_table) for name in names]
-    for model, names in FORM_COLUMNS.items()
-}
+
+
+def _cols(columns: dict) -> dict:
+    """Each model's named columns as the ORM's expressions, which name their
+    converters."""
+    return {
+        model: [
+            model._meta.get_field(name).get_col(model._meta.db_table) for name in names
+        ]
+        for model, names in columns.items()
+    }
+
+
+def _select_list(columns: dict) -> str:
+    """The columns as a select list, each ``"table"."column"``, quoted for
+    the connection's database."""
+    quote = connection.ops.quote_name
+    return ", ".join(
+        f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(name).column)}"
+        for model, names in columns.items()
+        for name in names
+    )
+
+
+_FORM_COLS = _cols(FORM_COLUMNS)
 
 
 def _form_sql() -> str:
@@ -123,11 +143,7 @@ def _form_sql() -> str:
     sub, year, bloc, board, user = (
         quote(model._meta.db_table) for model in FORM_COLUMNS
     )
-    columns = ", ".join(
-        f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(name).column)}"
-        for model, names in FORM_COLUMNS.items()
-        for name in names
-    )
+    columns = _select_list(FORM_COLUMNS)
     # Only table and column names (quoted, from the models) are interpolated.
     return (
         f"SELECT {columns}, %s FROM {sub}"  # noqa: S608
@@ -144,7 +160,7 @@ def _form_sql() -> str:
 _CONVERTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _converters(col) -> list:
+def column_converters(col) -> list:
     """What the ORM applies to a column's value as read, looked up once per
     connection and column."""
     wrapper = connections[connection.alias]
@@ -167,7 +183,7 @@ def _from_row(model, row: list):
     values = []
     for col in _FORM_COLS[model]:
         value = row.pop(0)
-        for convert in _converters(col):
+        for convert in column_converters(col):
             value = convert(value, col, connection)
         values.append(value)
     if values[0] is None:  # an outer join found no row
@@ -221,10 +237,7 @@ _VALUE_COLUMNS = {
     model: tuple(f.attname for f in model._meta.concrete_fields)
     for model in (Value, Indicator)
 }
-_VALUE_COLS = {
-    model: [model._meta.get_field(name).get_col(model._meta.db_table) for name in names]
-    for model, names in _VALUE_COLUMNS.items()
-}
+_VALUE_COLS = _cols(_VALUE_COLUMNS)
 
 
 @functools.cache
@@ -234,11 +247,7 @@ def _values_query(vendor: str, tie: str) -> str:
     database's quoting alone, so built once per database kind."""
     quote = connection.ops.quote_name
     value, indicator = (quote(model._meta.db_table) for model in _VALUE_COLUMNS)
-    columns = ", ".join(
-        f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(name).column)}"
-        for model, names in _VALUE_COLUMNS.items()
-        for name in names
-    )
+    columns = _select_list(_VALUE_COLUMNS)
     order = quote(Indicator._meta.get_field("order").column)
     tie = quote(Indicator._meta.get_field(tie).column)
     # Only table and column names (quoted, from the models) are interpolated.
@@ -268,7 +277,7 @@ def values_of(submission: Submission, *, tie: str = "code") -> list[Value]:
     convert = [
         (n, col, fns)
         for n, col in enumerate(_VALUE_COLS[Value] + _VALUE_COLS[Indicator])
-        if (fns := _converters(col))
+        if (fns := column_converters(col))
     ]
     value_names, indicator_names = _VALUE_COLUMNS[Value], _VALUE_COLUMNS[Indicator]
     split = len(value_names)
@@ -286,10 +295,6 @@ def values_of(submission: Submission, *, tie: str = "code") -> list[Value]:
         set_submission(value, submission)
         values.append(value)
     return values
-
-
-def submission_values(submission: Submission) -> list[Value]:
-    return values_of(submission)
 
 
 @dataclass

@@ -231,7 +231,7 @@ def _report_get(request, pk):
     key = _page_key(submission, locks=locks, editable=editable, form_kwargs=form_kwargs)
     parts = _cached_parts(cache, key)
     if parts is None:
-        values = selectors.submission_values(submission)
+        values = selectors.values_of(submission)
         form_kwargs["values"] = values
         initial = ReportForm.initial_for(submission, values)
         form = ReportForm(initial=initial, **form_kwargs)
@@ -248,7 +248,7 @@ def submission_detail(request, pk):
     if request.method != "POST":
         return _report_get(request, pk)
     submission = selectors.submission_get_for_user(user=request.user, pk=pk)
-    values = selectors.submission_values(submission)
+    values = selectors.values_of(submission)
     locks = services.submission_locks(submission)
     editable = can_edit_submission(request.user, submission)
     form_kwargs = _form_kwargs(values, locks, editable)

@@ -24,6 +24,7 @@ from blocs.selectors import (
 )
 from pledges import calc
 from pledges.models import Indicator, Submission, Value
+from pledges.selectors import column_converters
 from reports.models import Publication
 from reports.permissions import publications_visible_to
 from scoring.models import Candidate, VotingRound
@@ -193,10 +194,10 @@ def _exact(value: Decimal | None) -> Decimal | None:
 
 
 @functools.cache
-def _totals_sql(vendor: str) -> str:
-    """``totals_over_years``'s query around the visible years' subquery:
-    made of the models and the database's quoting alone, so built once per
-    database kind. The same rows as ``_counted_values`` summed per bloc and
+def _totals_sql(vendor: str) -> tuple[str, str]:
+    """``totals_over_years``'s query before and after the visible years'
+    subquery: made of the models and the database's quoting alone, so built
+    once per database kind. The same rows as ``_counted_values`` summed per bloc and
     year (tests/reports/test_ministry.py compares both)."""
     quote = connection.ops.quote_name
     value, sub, year, ind, bloc = (
@@ -216,8 +217,8 @@ def _totals_sql(vendor: str) -> str:
         f" WHERE approved.bloc_year_id = {sub}.bloc_year_id"
         f" AND approved.status = %s))"
         f" AND {ind}.aggregation = %s AND {ind}.code = %s"
-        f" AND {sub}.bloc_year_id IN (%s)"
-        f" GROUP BY {year}.bloc_id, {bloc}.short_name, {year}.year"
+        f" AND {sub}.bloc_year_id IN (",
+        f") GROUP BY {year}.bloc_id, {bloc}.short_name, {year}.year",
     )
 
 
@@ -234,19 +235,16 @@ def totals_over_years(
     )
     scope_sql, scope_params = years_qs.order_by().values("pk").query.sql_with_params()
     approved = Submission.Status.APPROVED.value
-    sql = _totals_sql(connection.vendor).replace("IN (%s)", f"IN ({scope_sql})", 1)
+    head, tail = _totals_sql(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(
-            sql,
+            head + scope_sql + tail,
             [approved, approved, Indicator.Aggregation.SUM.value, code, *scope_params],
         )
         rows = cursor.fetchall()
     # The sums as the column's decimals, as the ORM converts them.
-    actual = Value._meta.get_field("actual")
-    col = actual.get_col(Value._meta.db_table)
-    converters = connection.ops.get_db_converters(col) + actual.get_db_converters(
-        connection
-    )
+    col = Value._meta.get_field("actual").get_col(Value._meta.db_table)
+    converters = column_converters(col)
     series: dict[int, tuple[str, dict[int, Decimal | None]]] = {}
     years: set[int] = set()
     for bloc_id, short, year, total in rows:

@@ -523,7 +523,7 @@ def test_table_inputs_are_written_as_djangos_widgets_write_them(
     Indicator.objects.filter(pk=first.indicator_id).update(
         name='Vốn <b>"FDI"</b> & DDI', group="Nhóm <0>"
     )
-    values = selectors.submission_values(submission)
+    values = selectors.values_of(submission)
     last_year = {values[1].indicator.code: D("2470.7"), values[2].indicator.code: 0}
     kwargs = {
         "initial": ReportForm.initial_for(submission, values),
