@@ -50,27 +50,31 @@ def _alias() -> str:
     return getattr(settings, "REPORTS_PAGE_CACHE", "default")
 
 
-def data_version() -> str:
-    """The latest audit event, how many of the latest ids exist, and the
-    latest admin log entry (``blocs.selectors.writes_version_sql``), in one
-    query."""
-    sql, params = writes_version_sql()
+def _versions(*expressions: tuple[str, list]) -> tuple[str, ...]:
+    """Each of ``writes_version_sql``'s expressions read in one query, each
+    followed by the epoch (one query more)."""
+    sql = ", ".join(expression for expression, _params in expressions)
+    params = [param for _expression, own in expressions for param in own]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {sql}", params)
-        return cursor.fetchone()[0]
+        found = cursor.fetchone()
+    epoch = _epoch(caches[_alias()])
+    return tuple(f"{version}.{epoch}" for version in found)
+
+
+def data_version() -> str:
+    """The latest audit event, how many of the latest ids exist, and the
+    latest admin log entry (``blocs.selectors.writes_version_sql``), then
+    the epoch: two queries."""
+    (version,) = _versions(writes_version_sql())
+    return version
 
 
 def versions() -> tuple[str, str]:
     """The data version of every write, and the one that leaves out a
     report's routine writes (``blocs.hooks.ROUTINE_ACTIONS``), each followed
     by the epoch: one query for both, one for the epoch."""
-    every, every_params = writes_version_sql()
-    setup, setup_params = writes_version_sql(routine=False)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {every}, {setup}", [*every_params, *setup_params])
-        every, setup = cursor.fetchone()
-    epoch = _epoch(caches[_alias()])
-    return f"{every}.{epoch}", f"{setup}.{epoch}"
+    return _versions(writes_version_sql(), writes_version_sql(routine=False))
 
 
 def scope(user) -> str:
@@ -120,9 +124,8 @@ def fragment(
     cache, else ``build()``'s, which returns (html, whether it may be stored,
     the context it was made from). The context is empty on a hit. Two queries
     on a hit here (the data version, the epoch), three in the shared cache."""
-    version = f"{data_version()}.{_epoch(caches[_alias()])}"
     ((html, context),) = fragments(
-        [(page, version, lambda _earlier: build())], user=user, params=params
+        [(page, data_version(), lambda _earlier: build())], user=user, params=params
     )
     return html, context
 

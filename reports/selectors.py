@@ -197,8 +197,8 @@ def _exact(value: Decimal | None) -> Decimal | None:
 def _totals_sql(vendor: str) -> tuple[str, str]:
     """``totals_over_years``'s query before and after the visible years'
     subquery: made of the models and the database's quoting alone, so built
-    once per database kind. The same rows as ``_counted_values`` summed per bloc and
-    year (tests/reports/test_ministry.py compares both)."""
+    once per database kind. The same rows as ``_counted_values`` summed per
+    bloc and year (tests/reports/test_ministry.py compares both)."""
     quote = connection.ops.quote_name
     value, sub, year, ind, bloc = (
         quote(model._meta.db_table)
